@@ -1,0 +1,114 @@
+"""Configuration classes for Heard, with environment overrides read when the app is created.
+
+``create_app()`` picks the class named by ``SURVEY_CONFIG`` (development, testing, production;
+development by default), then applies :func:`environment_overrides`, then any mapping passed
+as ``create_app(config={...})``. Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    #: Empty means "a SQLite file in the instance folder" (resolved in the app factory).
+    SURVEY_DATABASE_URL = ""
+    #: Empty means "generate one and keep it in the instance folder" (not allowed in production).
+    SECRET_KEY = ""
+    SURVEY_BASE_URL = "http://127.0.0.1:5000"
+    SURVEY_TIMEZONE = "Europe/Madrid"
+    SURVEY_DEFAULT_LOCALE = "es"
+    SURVEY_LOCALES = ("es", "en")
+    #: A score saved this many seconds after delivery, or less, is suspected to be a mail scanner.
+    SURVEY_SCANNER_WINDOW_SECONDS = 10
+    SURVEY_LINK_EXPIRY_DAYS = 14
+    #: Longest free-text answer kept, in characters; longer input is refused, never truncated.
+    SURVEY_MAX_TEXT_LENGTH = 5000
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    #: The survey page may stay open for hours before it is sent: the token lives with the session.
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+
+class DevelopmentConfig(Config):
+    """Laptop defaults: SQLite in the instance folder, generated secret key."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    """Test runs: CSRF stays on (tests fetch the token as a browser does)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+
+
+class ProductionConfig(Config):
+    """Real deployments: SECRET_KEY must come from the environment."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+#: Environment variable -> (config key, parser). The README's configuration table lists these.
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
+    "SURVEY_DATABASE_URL": ("SURVEY_DATABASE_URL", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "SURVEY_BASE_URL": ("SURVEY_BASE_URL", str),
+    "SURVEY_TIMEZONE": ("SURVEY_TIMEZONE", str),
+    "SURVEY_DEFAULT_LOCALE": ("SURVEY_DEFAULT_LOCALE", str),
+    "SURVEY_SCANNER_WINDOW_SECONDS": ("SURVEY_SCANNER_WINDOW_SECONDS", int),
+    "SURVEY_LINK_EXPIRY_DAYS": ("SURVEY_LINK_EXPIRY_DAYS", int),
+    "SURVEY_MAX_TEXT_LENGTH": ("SURVEY_MAX_TEXT_LENGTH", int),
+    "SURVEY_MAX_REQUEST_BYTES": ("MAX_CONTENT_LENGTH", int),
+    "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _as_bool),
+}
+
+
+def config_class(name: str | None = None) -> type[Config]:
+    """Return the config class for a name, or for ``SURVEY_CONFIG``."""
+    chosen = (name or os.environ.get("SURVEY_CONFIG") or "development").strip().lower()
+    try:
+        return CONFIGS[chosen]
+    except KeyError:
+        known = ", ".join(CONFIGS)
+        raise RuntimeError(f"SURVEY_CONFIG={chosen!r} is not one of: {known}") from None
+
+
+def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Return the settings that the environment sets, parsed."""
+    environ = os.environ if environ is None else environ
+    overrides: dict[str, object] = {}
+    for variable, (key, parse) in ENVIRONMENT.items():
+        raw = environ.get(variable)
+        if raw is None or raw == "":
+            continue
+        try:
+            overrides[key] = parse(raw)
+        except ValueError:
+            raise RuntimeError(f"{variable}={raw!r} is not valid") from None
+    return overrides

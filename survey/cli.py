@@ -1,0 +1,32 @@
+"""The ``survey`` command: a Flask CLI group with the app preset.
+
+Every command is also reachable as ``flask --app survey <command>``; Flask-Migrate adds
+``survey db ...`` through its plugin entry point.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register(app: Flask) -> None:
+    """Add every feature's commands to the app's CLI."""
+    from survey.auth.cli import users
+    from survey.demo.cli import demo
+    from survey.distribution.cli import invite
+
+    for command in (users, demo, invite):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from survey import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Heard: operator commands (database, demo data, invitations, users)."""

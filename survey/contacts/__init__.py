@@ -1,0 +1,1 @@
+"""Teams and the contacts (customers) who receive surveys."""

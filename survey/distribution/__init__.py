@@ -1,0 +1,1 @@
+"""Touchpoints in, invitations (survey links and emails) out."""

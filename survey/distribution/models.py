@@ -1,0 +1,99 @@
+"""Touchpoint and Invitation models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.database import JsonDocument, UTCDateTime, utcnow
+from survey.enums import enum_column
+from survey.extensions import db
+
+
+class TouchpointSource(StrEnum):
+    API = "api"
+    IMPORT = "import"
+    MANUAL = "manual"
+
+
+class Touchpoint(db.Model):
+    """A moment worth asking about: a ticket closed, an order delivered, a call held."""
+
+    __tablename__ = "touchpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ticket_closed, order_delivered, onboarding_call...
+    type: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="SET NULL"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
+    #: The agent who handled it, as the source system names them.
+    agent: Mapped[str | None] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: The source system's id; makes posting the same event twice a no-op.
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    source: Mapped[TouchpointSource] = mapped_column(
+        enum_column(TouchpointSource), default=TouchpointSource.MANUAL
+    )
+    details: Mapped[dict[str, Any]] = mapped_column("metadata", JsonDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"  # waiting for send_after
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ANSWERED = "answered"
+
+
+class InvitationOrigin(StrEnum):
+    RULE = "rule"  # created by a survey's touchpoint rules
+    MANUAL = "manual"  # created by hand (CLI, admin): an integrity signal when frequent
+
+
+class Invitation(db.Model):
+    """One contact asked to answer one survey, reachable through a secret link."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        Index("ix_invitation_status_send_after", "status", "send_after"),
+        Index("ix_invitation_team_created", "team_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    touchpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("touchpoint.id", ondelete="SET NULL"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    #: SHA-256 of the link token; the token itself is never stored.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[InvitationStatus] = mapped_column(
+        enum_column(InvitationStatus), default=InvitationStatus.PENDING
+    )
+    origin: Mapped[InvitationOrigin] = mapped_column(
+        enum_column(InvitationOrigin), default=InvitationOrigin.RULE
+    )
+    locale: Mapped[str] = mapped_column(String(8), default="es")
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set when the contact's data is erased: the link then answers 410 and leaks nothing.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    survey = relationship("Survey")
+    contact = relationship("Contact")
+    touchpoint = relationship("Touchpoint")
+    team = relationship("Team")

@@ -1,0 +1,69 @@
+"""Friendly error pages: never a stack trace, never a hint about what exists."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from survey.extensions import db
+from survey.i18n import supported_locale
+
+#: Status code -> (title, explanation), translated when shown.
+MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("Something went wrong with that request", "Please go back and try again."),
+    403: ("You can't open this page", "Your account does not have access to it."),
+    404: ("Page not found", "Check the address, or ask whoever sent it for a new link."),
+    405: ("Not allowed", "This page can't be used that way."),
+    410: ("This survey has closed", "The link is no longer valid. Thank you for your time."),
+    413: ("That was too much to send", "Please shorten your answer and try again."),
+    422: ("Some answers need a look", "Please check the highlighted answers."),
+    429: ("Too many requests", "Please wait a moment and try again."),
+    500: ("Something went wrong on our side", "We have been told. Please try again later."),
+    503: ("Temporarily unavailable", "Please try again in a few minutes."),
+}
+
+
+def _ensure_locale() -> None:
+    if not g.get("locale"):
+        g.locale = supported_locale(request.args.get("lang"))
+
+
+def render_error(code: int, description: str | None = None) -> tuple[str, int]:
+    """Render the friendly page for an HTTP status code."""
+    _ensure_locale()
+    title, explanation = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
+    if description == "survey_link_unknown":
+        title = "We couldn't find this survey"
+        explanation = "The link may be incomplete. Please open it again from the email."
+    page = render_template(
+        "errors/error.html", code=code, title=_(title), explanation=_(explanation)
+    )
+    return page, code
+
+
+def register(app: Flask) -> None:
+    """Attach the handlers to the app."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        _ensure_locale()
+        page = render_template(
+            "errors/error.html",
+            code=400,
+            title=_("This page has expired"),
+            explanation=_("For your security, please reload the page and send it again."),
+        )
+        return page, 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code, error.description)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,33 @@
+"""Import every feature's models so SQLAlchemy and Alembic see the whole schema."""
+
+from __future__ import annotations
+
+from survey.auth.models import Role, User
+from survey.contacts.models import Contact, Team
+from survey.distribution.models import (
+    Invitation,
+    InvitationOrigin,
+    InvitationStatus,
+    Touchpoint,
+    TouchpointSource,
+)
+from survey.responding.models import Answer, Response
+from survey.surveys.models import Question, QuestionKind, Survey, SurveyStatus
+
+__all__ = [
+    "Answer",
+    "Contact",
+    "Invitation",
+    "InvitationOrigin",
+    "InvitationStatus",
+    "Question",
+    "QuestionKind",
+    "Response",
+    "Role",
+    "Survey",
+    "SurveyStatus",
+    "Team",
+    "Touchpoint",
+    "TouchpointSource",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The respondent pages: a customer opens a survey link and answers."""

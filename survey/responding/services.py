@@ -1,0 +1,231 @@
+"""Saving answers exactly once, whatever the network, the browser or the scanners do."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from survey.database import utcnow
+from survey.distribution.models import Invitation, InvitationStatus
+from survey.distribution.services import find_invitation_by_token
+from survey.distribution.tokens import looks_like_token
+from survey.extensions import db
+from survey.responding.models import Answer, Response
+from survey.surveys.models import SCALES, Question, QuestionKind
+
+#: User agents of link scanners and HTTP libraries: a person does not open a survey with these.
+SCANNER_AGENTS = re.compile(
+    r"barracuda|proofpoint|mimecast|symantec|messagelabs|trend ?micro|forcepoint|sophos|"
+    r"safelinks|bingpreview|microsoft office|ms-office|google-safety|googleimageproxy|"
+    r"headlesschrome|phantomjs|python-requests|python-urllib|aiohttp|curl/|wget/|go-http-client|"
+    r"java/|okhttp|libwww-perl|scanner|crawler|spider|bot\b",
+    re.IGNORECASE,
+)
+
+
+class LinkState(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    UNKNOWN = "unknown"  # no such token: 404
+    GONE = "gone"  # expired or erased: 410
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """What the request tells about the device, kept for integrity checks."""
+
+    ip_address: str | None
+    user_agent: str | None
+
+    @property
+    def looks_automated(self) -> bool:
+        return not self.user_agent or bool(SCANNER_AGENTS.search(self.user_agent))
+
+
+@dataclass(frozen=True)
+class OpenedLink:
+    """The result of opening a survey link."""
+
+    state: LinkState
+    invitation: Invitation | None = None
+    response: Response | None = None
+
+
+class SaveOutcome(StrEnum):
+    SAVED = "saved"
+    ALREADY_COMPLETED = "already_completed"
+
+
+def open_link(token: str, now: datetime | None = None) -> OpenedLink:
+    """Return what a survey link leads to, without writing anything."""
+    if not looks_like_token(token):
+        return OpenedLink(LinkState.UNKNOWN)
+    invitation = find_invitation_by_token(token)
+    if invitation is None:
+        return OpenedLink(LinkState.UNKNOWN)
+    if invitation.erased_at is not None:
+        return OpenedLink(LinkState.GONE)
+    response = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    if response is not None and response.completed_at is not None:
+        return OpenedLink(LinkState.COMPLETED, invitation, response)
+    now = now or utcnow()
+    if invitation.expires_at is not None and invitation.expires_at <= now:
+        return OpenedLink(LinkState.GONE, invitation, response)
+    return OpenedLink(LinkState.OPEN, invitation, response)
+
+
+def is_suspected_scanner(invitation: Invitation, client: ClientInfo, now: datetime, window: int) -> bool:
+    """Return whether a save looks like a mail scanner rather than a person."""
+    if client.looks_automated:
+        return True
+    sent_at = invitation.sent_at
+    return sent_at is not None and now - sent_at <= timedelta(seconds=window)
+
+
+def save_preselected_score(
+    invitation: Invitation,
+    score: int,
+    client: ClientInfo,
+    *,
+    scanner_window: int,
+    now: datetime | None = None,
+) -> SaveOutcome:
+    """Record the NPS score chosen in the email as a partial response (one transaction)."""
+    now = now or utcnow()
+    question = _question_of_kind(invitation.survey_id, QuestionKind.NPS)
+    if question is None:
+        raise LookupError("this survey has no NPS question")
+    suspect = is_suspected_scanner(invitation, client, now, scanner_window)
+    response, created = _claim_response(invitation, client, now, suspected_scanner=suspect)
+    if response.completed_at is not None:
+        db.session.rollback()
+        return SaveOutcome.ALREADY_COMPLETED
+    if not created and response.suspected_scanner and not suspect:
+        response.suspected_scanner = False
+        response.confirmed_at = now
+    response.updated_at = now
+    _replace_answers(response.id, {question.id: (Decimal(score), None)}, now)
+    db.session.commit()
+    return SaveOutcome.SAVED
+
+
+def submit_answers(
+    invitation: Invitation,
+    values: dict[str, str | None],
+    client: ClientInfo,
+    now: datetime | None = None,
+) -> SaveOutcome:
+    """Complete the invitation's response with the form's answers, exactly once."""
+    now = now or utcnow()
+    response, _created = _claim_response(invitation, client, now, suspected_scanner=False)
+    claimed = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.completed_at.is_(None))
+        .values(
+            completed_at=now,
+            updated_at=now,
+            suspected_scanner=False,
+            confirmed_at=now,
+            ip_address=client.ip_address,
+            user_agent=_clip(client.user_agent, 400),
+        )
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        return SaveOutcome.ALREADY_COMPLETED
+    questions = db.session.scalars(
+        select(Question).where(Question.survey_id == invitation.survey_id)
+    ).all()
+    stored = {
+        q.id: _stored_value(q, values.get(q.key))
+        for q in questions
+        if values.get(q.key) not in (None, "")
+    }
+    _replace_answers(response.id, stored, now)
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id)
+        .values(status=InvitationStatus.ANSWERED)
+    )
+    db.session.commit()
+    return SaveOutcome.SAVED
+
+
+def _claim_response(
+    invitation: Invitation, client: ClientInfo, now: datetime, *, suspected_scanner: bool
+) -> tuple[Response, bool]:
+    """Insert the invitation's response if missing, then lock and return it.
+
+    The INSERT comes first on purpose: on SQLite it takes the write lock before anything is
+    read, and on PostgreSQL the unique invitation_id makes concurrent inserts collapse into
+    one row, which SELECT ... FOR UPDATE then serialises.
+    """
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    created = db.session.execute(
+        insert(Response)
+        .values(
+            invitation_id=invitation.id,
+            survey_id=invitation.survey_id,
+            team_id=invitation.team_id,
+            locale=invitation.locale,
+            started_at=now,
+            updated_at=now,
+            suspected_scanner=suspected_scanner,
+            ip_address=client.ip_address,
+            user_agent=_clip(client.user_agent, 400),
+        )
+        .on_conflict_do_nothing(index_elements=["invitation_id"])
+    ).rowcount
+    response = db.session.scalars(
+        select(Response)
+        .where(Response.invitation_id == invitation.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    return response, created == 1
+
+
+def _replace_answers(
+    response_id: int, stored: dict[int, tuple[Decimal | None, str | None]], now: datetime
+) -> None:
+    if not stored:
+        return
+    db.session.execute(
+        delete(Answer).where(Answer.response_id == response_id, Answer.question_id.in_(stored))
+    )
+    db.session.add_all(
+        Answer(
+            response_id=response_id,
+            question_id=question_id,
+            number_value=number,
+            text_value=text,
+            created_at=now,
+        )
+        for question_id, (number, text) in stored.items()
+    )
+
+
+def _stored_value(question: Question, raw: str | None) -> tuple[Decimal | None, str | None]:
+    assert raw is not None
+    if question.kind in SCALES:
+        return Decimal(int(raw)), None
+    return None, raw.strip() if question.kind is QuestionKind.TEXT else raw
+
+
+def _question_of_kind(survey_id: int, kind: QuestionKind) -> Question | None:
+    return db.session.scalar(
+        select(Question)
+        .where(Question.survey_id == survey_id, Question.kind == kind)
+        .order_by(Question.position)
+        .limit(1)
+    )
+
+
+def _clip(value: str | None, length: int) -> str | None:
+    return value[:length] if value else value

@@ -1,0 +1,1 @@
+"""The staff home page; the dashboards build on it."""

@@ -1,0 +1,18 @@
+"""Staff home: the surveys and their response counts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from survey.surveys.services import surveys_with_response_counts
+
+bp = Blueprint("staff", __name__)
+
+
+@bp.get("/")
+@login_required
+def home() -> ResponseReturnValue:
+    """List the surveys with their completed and partial response counts."""
+    return render_template("staff/home.html", rows=surveys_with_response_counts())

@@ -1,0 +1,100 @@
+"""Survey and Question models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.database import JsonDocument, UTCDateTime, utcnow
+from survey.enums import enum_column
+from survey.extensions import db
+
+
+class QuestionKind(StrEnum):
+    NPS = "nps"  # 0-10, how likely to recommend
+    CES = "ces"  # 1-7, the company made it easy
+    CSAT = "csat"  # 1-5, satisfaction
+    HEARD = "heard"  # yes / partly / no
+    TEXT = "text"  # free text
+    CHOICE = "choice"  # one of the question's choices
+
+
+#: Inclusive numeric range of each scale question.
+SCALES: dict[QuestionKind, tuple[int, int]] = {
+    QuestionKind.NPS: (0, 10),
+    QuestionKind.CES: (1, 7),
+    QuestionKind.CSAT: (1, 5),
+}
+
+HEARD_CHOICES = ("yes", "partly", "no")
+
+
+class SurveyStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Survey(db.Model):
+    """A short questionnaire sent after a touchpoint."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable identifier for the CLI and the API ("after-support").
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Title per locale: {"es": "...", "en": "..."}.
+    title: Mapped[dict[str, str]] = mapped_column(JsonDocument)
+    status: Mapped[SurveyStatus] = mapped_column(
+        enum_column(SurveyStatus), default=SurveyStatus.ACTIVE
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    def title_in(self, locale: str) -> str:
+        """Return the title in a locale, falling back to any other one."""
+        return _in_locale(self.title, locale)
+
+    def __repr__(self) -> str:
+        return f"<Survey {self.slug}>"
+
+
+class Question(db.Model):
+    """One question of a survey, with its prompt in each language."""
+
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_question_survey_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    #: Form field name, unique within the survey ("nps", "ces", "heard", "comment").
+    key: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    #: Prompt per locale: {"es": "...", "en": "..."}.
+    prompt: Mapped[dict[str, str]] = mapped_column(JsonDocument)
+    #: For scales, the labels of both ends; for choice, the options. Per locale.
+    options: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+    required: Mapped[bool] = mapped_column(default=False)
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+
+    def prompt_in(self, locale: str) -> str:
+        """Return the prompt in a locale, falling back to any other one."""
+        return _in_locale(self.prompt, locale)
+
+    def __repr__(self) -> str:
+        return f"<Question {self.key} ({self.kind})>"
+
+
+def _in_locale(texts: dict[str, str], locale: str) -> str:
+    if locale in texts:
+        return texts[locale]
+    return next(iter(texts.values()), "")
