@@ -1,4 +1,6 @@
 import logging
+
+import sqlalchemy as sa
 from logging.config import fileConfig
 
 from flask import current_app
@@ -76,8 +78,13 @@ def render_item(type_, obj, autogen_context):
     """Render Heard's custom column types as plain SQLAlchemy types in migrations."""
     from survey.database import UTCDateTime
 
-    if type_ == "type" and isinstance(obj, UTCDateTime):
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if isinstance(obj, sa.JSON) and "postgresql" in getattr(obj, "_variant_mapping", {}):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
     return False
 
 

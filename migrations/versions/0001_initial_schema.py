@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-24 15:21:40.312183
+Create Date: 2026-11-24 15:23:31.945895
 
 """
 from alembic import op
@@ -21,9 +21,17 @@ def upgrade():
     op.create_table('survey',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=64), nullable=False),
-    sa.Column('title', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('title', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('status', sa.Enum('draft', 'active', 'archived', name='surveystatus', native_enum=False, length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('triggers', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('delay_minutes', sa.Integer(), nullable=False),
+    sa.Column('fatigue_days', sa.Integer(), nullable=False),
+    sa.Column('sample_rate', sa.Double(), nullable=False),
+    sa.Column('quiet_start_hour', sa.Integer(), nullable=False),
+    sa.Column('quiet_end_hour', sa.Integer(), nullable=False),
+    sa.Column('expiry_days', sa.Integer(), nullable=False),
+    sa.Column('reminder_days', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey')),
     sa.UniqueConstraint('slug', name=op.f('uq_survey_slug'))
     )
@@ -71,8 +79,8 @@ def upgrade():
     sa.Column('survey_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('kind', sa.Enum('nps', 'ces', 'csat', 'heard', 'text', 'choice', name='questionkind', native_enum=False, length=20), nullable=False),
-    sa.Column('prompt', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('options', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('prompt', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('options', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('required', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_question_survey_id_survey'), ondelete='CASCADE'),
@@ -88,7 +96,7 @@ def upgrade():
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('source', sa.Enum('api', 'import', 'manual', name='touchpointsource', native_enum=False, length=20), nullable=False),
-    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_touchpoint_contact_id_contact'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_touchpoint_team_id_team'), ondelete='SET NULL'),
@@ -115,11 +123,20 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('skip_reason', sa.String(length=32), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('leased_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('leased_by', sa.String(length=64), nullable=True),
+    sa.Column('message_id', sa.String(length=200), nullable=True),
+    sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_invitation_contact_id_contact'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_invitation_survey_id_survey'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_invitation_team_id_team'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['touchpoint_id'], ['touchpoint.id'], name=op.f('fk_invitation_touchpoint_id_touchpoint'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_invitation_message_id')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_invitation_token_hash'))
     )
     with op.batch_alter_table('invitation', schema=None) as batch_op:

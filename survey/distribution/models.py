@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.database import JsonDocument, UTCDateTime, utcnow
@@ -92,6 +92,19 @@ class Invitation(db.Model):
     #: Set when the contact's data is erased: the link then answers 410 and leaks nothing.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # The durable outbox: a worker claims due rows, sends, and records what happened.
+    #: Why no email went out (fatigue, sampled_out, unsubscribed, duplicate); shown in the funnel.
+    skip_reason: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: A claimed row belongs to its worker until then; after it, another worker may take it.
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    leased_by: Mapped[str | None] = mapped_column(String(64))
+    #: Stable Message-ID, so a retried send is recognisably the same email.
+    message_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     survey = relationship("Survey")
     contact = relationship("Contact")

@@ -54,6 +54,21 @@ class Survey(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # Sending rules (see survey.distribution). Touchpoint types that trigger this survey.
+    triggers: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    #: Minutes between the touchpoint and the email.
+    delay_minutes: Mapped[int] = mapped_column(default=120)
+    #: At most one invitation per contact within this many days, across surveys.
+    fatigue_days: Mapped[int] = mapped_column(default=30)
+    #: Share of eligible touchpoints invited, drawn at random (never chosen by the agent).
+    sample_rate: Mapped[float] = mapped_column(default=1.0)
+    #: No email between these hours of the contact's local time (21 -> 9 wraps midnight).
+    quiet_start_hour: Mapped[int] = mapped_column(default=21)
+    quiet_end_hour: Mapped[int] = mapped_column(default=9)
+    expiry_days: Mapped[int] = mapped_column(default=14)
+    #: One reminder this many days after sending when unanswered; None for no reminder.
+    reminder_days: Mapped[int | None] = mapped_column()
+
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
     )

@@ -84,6 +84,7 @@ def ensure_default_survey() -> Survey:
         slug=DEFAULT_SURVEY_SLUG,
         title={"en": "After support", "es": "Después de la atención"},
         status=SurveyStatus.ACTIVE,
+        triggers=["ticket_closed"],
     )
     for position, (key, kind, required, prompt, options) in enumerate(DEFAULT_QUESTIONS):
         survey.questions.append(
