@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from survey.api.models import ApiKey
 from survey.auth.models import Role, User
 from survey.contacts.models import Contact, Team
 from survey.distribution.models import (
@@ -13,8 +14,13 @@ from survey.distribution.models import (
 )
 from survey.responding.models import Answer, Response
 from survey.surveys.models import Question, QuestionKind, Survey, SurveyStatus
+from survey.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "ApiKey",
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Answer",
     "Contact",
     "Invitation",

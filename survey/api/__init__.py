@@ -1,0 +1,1 @@
+"""The JSON API (touchpoints in) and its keys."""

@@ -1,0 +1,1 @@
+"""Outbound webhooks: signed events to other systems, through the durable outbox."""
