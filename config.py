@@ -30,6 +30,28 @@ class Config:
     SURVEY_MAX_TEXT_LENGTH = 5000
     MAX_CONTENT_LENGTH = 1024 * 1024
 
+    # Sending mail. Without SMTP_HOST, mail is written to instance/mail/ and shown at /dev/mail.
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
+    SMTP_SSL = False
+    SMTP_TIMEOUT_SECONDS = 30.0
+    MAIL_FROM = "Heard <heard@localhost>"
+    #: Invitations one worker claims at a time; a batch shares one SMTP connection.
+    SURVEY_OUTBOX_BATCH_SIZE = 50
+    #: A claimed row returns to the queue this long after its worker stopped answering.
+    SURVEY_OUTBOX_LEASE_SECONDS = 300.0
+    SURVEY_OUTBOX_POLL_SECONDS = 5.0
+    #: Transient failures wait base * 2**attempts seconds (at most the cap), then give up.
+    SURVEY_OUTBOX_RETRY_BASE_SECONDS = 60.0
+    SURVEY_OUTBOX_RETRY_MAX_SECONDS = 6 * 3600.0
+    SURVEY_OUTBOX_MAX_ATTEMPTS = 8
+    #: Webhooks to loopback, private or link-local addresses (and plain http) only when true.
+    SURVEY_WEBHOOKS_ALLOW_PRIVATE = False
+    SURVEY_WEBHOOK_TIMEOUT_SECONDS = 10.0
+
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SESSION_COOKIE_HTTPONLY = True
@@ -86,6 +108,22 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "SURVEY_MAX_TEXT_LENGTH": ("SURVEY_MAX_TEXT_LENGTH", int),
     "SURVEY_MAX_REQUEST_BYTES": ("MAX_CONTENT_LENGTH", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _as_bool),
+    "SMTP_HOST": ("SMTP_HOST", str),
+    "SMTP_PORT": ("SMTP_PORT", int),
+    "SMTP_USER": ("SMTP_USER", str),
+    "SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "SMTP_STARTTLS": ("SMTP_STARTTLS", _as_bool),
+    "SMTP_SSL": ("SMTP_SSL", _as_bool),
+    "SMTP_TIMEOUT_SECONDS": ("SMTP_TIMEOUT_SECONDS", float),
+    "MAIL_FROM": ("MAIL_FROM", str),
+    "SURVEY_OUTBOX_BATCH_SIZE": ("SURVEY_OUTBOX_BATCH_SIZE", int),
+    "SURVEY_OUTBOX_LEASE_SECONDS": ("SURVEY_OUTBOX_LEASE_SECONDS", float),
+    "SURVEY_OUTBOX_POLL_SECONDS": ("SURVEY_OUTBOX_POLL_SECONDS", float),
+    "SURVEY_OUTBOX_RETRY_BASE_SECONDS": ("SURVEY_OUTBOX_RETRY_BASE_SECONDS", float),
+    "SURVEY_OUTBOX_RETRY_MAX_SECONDS": ("SURVEY_OUTBOX_RETRY_MAX_SECONDS", float),
+    "SURVEY_OUTBOX_MAX_ATTEMPTS": ("SURVEY_OUTBOX_MAX_ATTEMPTS", int),
+    "SURVEY_WEBHOOKS_ALLOW_PRIVATE": ("SURVEY_WEBHOOKS_ALLOW_PRIVATE", _as_bool),
+    "SURVEY_WEBHOOK_TIMEOUT_SECONDS": ("SURVEY_WEBHOOK_TIMEOUT_SECONDS", float),
 }
 
 

@@ -91,13 +91,12 @@ def resolve_database_url(app: Flask) -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
-    from survey.database import configure_sqlite
-    from survey.extensions import babel, csrf, db, login_manager, migrate
     from flask_babel import get_locale
 
-    from survey.i18n import select_locale
-
     from survey import models  # noqa: F401  (every table known before the first query)
+    from survey.database import configure_sqlite
+    from survey.extensions import babel, csrf, db, login_manager, migrate
+    from survey.i18n import select_locale
 
     db.init_app(app)
     with app.app_context():

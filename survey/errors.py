@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -11,17 +13,20 @@ from survey.extensions import db
 from survey.i18n import supported_locale
 
 #: Status code -> (title, explanation), translated when shown.
-MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("Something went wrong with that request", "Please go back and try again."),
-    403: ("You can't open this page", "Your account does not have access to it."),
-    404: ("Page not found", "Check the address, or ask whoever sent it for a new link."),
-    405: ("Not allowed", "This page can't be used that way."),
-    410: ("This survey has closed", "The link is no longer valid. Thank you for your time."),
-    413: ("That was too much to send", "Please shorten your answer and try again."),
-    422: ("Some answers need a look", "Please check the highlighted answers."),
-    429: ("Too many requests", "Please wait a moment and try again."),
-    500: ("Something went wrong on our side", "We have been told. Please try again later."),
-    503: ("Temporarily unavailable", "Please try again in a few minutes."),
+MESSAGES: dict[int, tuple[LazyString, LazyString]] = {
+    400: (_l("Something went wrong with that request"), _l("Please go back and try again.")),
+    403: (_l("You can't open this page"), _l("Your account does not have access to it.")),
+    404: (_l("Page not found"), _l("Check the address, or ask whoever sent it for a new link.")),
+    405: (_l("Not allowed"), _l("This page can't be used that way.")),
+    410: (
+        _l("This survey has closed"),
+        _l("The link is no longer valid. Thank you for your time."),
+    ),
+    413: (_l("That was too much to send"), _l("Please shorten your answer and try again.")),
+    422: (_l("Some answers need a look"), _l("Please check the highlighted answers.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (_l("Something went wrong on our side"), _l("We have been told. Please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("Please try again in a few minutes.")),
 }
 
 
@@ -35,10 +40,10 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     _ensure_locale()
     title, explanation = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
     if description == "survey_link_unknown":
-        title = "We couldn't find this survey"
-        explanation = "The link may be incomplete. Please open it again from the email."
+        title = _l("We couldn't find this survey")
+        explanation = _l("The link may be incomplete. Please open it again from the email.")
     page = render_template(
-        "errors/error.html", code=code, title=_(title), explanation=_(explanation)
+        "errors/error.html", code=code, title=str(title), explanation=str(explanation)
     )
     return page, code
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from survey.auth.models import Role
 from survey.auth.services import AccountError, create_user
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def users() -> None:
     """Manage staff accounts."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, RadioField, TextAreaField
+from wtforms import Field, IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey.surveys.models import HEARD_CHOICES, SCALES, Question, QuestionKind
@@ -28,15 +28,17 @@ class SurveyForm(FlaskForm):
     """Base class; :func:`build_survey_form` adds one field per question."""
 
 
-def _choices_for(question: Question, locale: str) -> list[tuple[str, str]]:
+def _choices_for(question: Question, locale: str) -> list[SelectChoice]:
     if question.kind in SCALES:
         low, high = SCALES[question.kind]
-        return [(str(value), str(value)) for value in range(low, high + 1)]
+        return [SelectChoice(str(value)) for value in range(low, high + 1)]
     if question.kind is QuestionKind.HEARD:
         labels = {c["value"]: c["label"] for c in question.options.get("choices", [])}
-        return [(value, labels.get(value, {}).get(locale, value)) for value in HEARD_CHOICES]
+        return [
+            SelectChoice(value, labels.get(value, {}).get(locale, value)) for value in HEARD_CHOICES
+        ]
     return [
-        (str(c["value"]), c["label"].get(locale) or str(c["value"]))
+        SelectChoice(str(c["value"]), c["label"].get(locale) or str(c["value"]))
         for c in question.options.get("choices", [])
     ]
 

@@ -80,7 +80,9 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     return OpenedLink(LinkState.OPEN, invitation, response)
 
 
-def is_suspected_scanner(invitation: Invitation, client: ClientInfo, now: datetime, window: int) -> bool:
+def is_suspected_scanner(
+    invitation: Invitation, client: ClientInfo, now: datetime, window: int
+) -> bool:
     """Return whether a save looks like a mail scanner rather than a person."""
     if client.looks_automated:
         return True
