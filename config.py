@@ -29,6 +29,8 @@ class Config:
     #: Longest free-text answer kept, in characters; longer input is refused, never truncated.
     SURVEY_MAX_TEXT_LENGTH = 5000
     MAX_CONTENT_LENGTH = 1024 * 1024
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    SURVEY_PROXY_COUNT = 0
 
     # Sending mail. Without SMTP_HOST, mail is written to instance/mail/ and shown at /dev/mail.
     SMTP_HOST = ""
@@ -108,6 +110,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "SURVEY_MAX_TEXT_LENGTH": ("SURVEY_MAX_TEXT_LENGTH", int),
     "SURVEY_MAX_REQUEST_BYTES": ("MAX_CONTENT_LENGTH", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _as_bool),
+    "SURVEY_PROXY_COUNT": ("SURVEY_PROXY_COUNT", int),
     "SMTP_HOST": ("SMTP_HOST", str),
     "SMTP_PORT": ("SMTP_PORT", int),
     "SMTP_USER": ("SMTP_USER", str),

@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | type[Config] | str | None = None) -> 
         instance_relative_config=True,
     )
     load_config(app, config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -87,6 +88,17 @@ def resolve_database_url(app: Flask) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the trusted proxies' X-Forwarded-* headers."""
+    count = int(app.config["SURVEY_PROXY_COUNT"])
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
 
 def register_extensions(app: Flask) -> None:

@@ -117,3 +117,16 @@ def test_templates_and_static_are_served(client: FlaskClient) -> None:
         response = client.get(path)
         assert response.status_code == 200
         response.close()
+
+
+def test_client_address_comes_from_a_trusted_proxy_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask import request
+
+    monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path))
+    for count, expected in ((0, "127.0.0.1"), (1, "203.0.113.9")):
+        app = create_app({"ENV_NAME": "testing", "SURVEY_PROXY_COUNT": count})
+        app.add_url_rule("/whoami", "whoami", lambda: str(request.remote_addr))
+        seen = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert seen.text == expected
