@@ -39,7 +39,10 @@ class NaiveBayesModel:
 
         0.0 means the text holds no n-gram the model knows.
         """
-        tokens = _TOKEN.findall(text.lower())
+        return self.evidence_of_tokens(tokenize(text))
+
+    def evidence_of_tokens(self, tokens: list[str]) -> float:
+        """Return the log-likelihood ratio of already `tokenize`d text."""
         get = self.weights.get
         total = 0.0
         for token in tokens:
@@ -59,6 +62,11 @@ class NaiveBayesModel:
     def probability_positive(self, text: str) -> float:
         """Return P(positive | text), as the package's ``sentiment(text)`` does."""
         return _logistic(self.log_odds(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the words the model reads, as scikit-learn's CountVectorizer splits them."""
+    return _TOKEN.findall(text.lower())
 
 
 def _logistic(x: float) -> float:

@@ -146,7 +146,7 @@ def synthetic_phrases(count: int, seed: int = 20240611) -> list[str]:
     combos = [
         f"{s} {p}{t}" for s, p, t in itertools.product(SUBJECTS, PREDICATES, TAILS) if s and p
     ]
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a fixed shuffle of test phrases, not security
     rng.shuffle(combos)
     phrases = list(dict.fromkeys(HAND_WRITTEN + combos))
     return phrases[:count]
@@ -196,8 +196,7 @@ def model_document(vectorizer: Any, classifier: Any) -> dict[str, Any]:
         "classes": ["negative", "positive"],
         "class_log_prior": [float(x) for x in classifier.class_log_prior_],
         "feature_log_prob": {
-            ngram: [float(log_prob[0, index]), float(log_prob[1, index])]
-            for ngram, index in ngrams
+            ngram: [float(log_prob[0, index]), float(log_prob[1, index])] for ngram, index in ngrams
         },
     }
 
