@@ -29,6 +29,10 @@ class Config:
     #: Longest free-text answer kept, in characters; longer input is refused, never truncated.
     SURVEY_MAX_TEXT_LENGTH = 5000
     MAX_CONTENT_LENGTH = 1024 * 1024
+    #: Largest body of one API request (a batch of 1,000 touchpoints is far below it).
+    SURVEY_API_MAX_BYTES = 4 * 1024 * 1024
+    #: Largest CSV an admin may upload at /admin/import (read as a stream, never whole).
+    SURVEY_IMPORT_MAX_BYTES = 64 * 1024 * 1024
     #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     SURVEY_PROXY_COUNT = 0
 
@@ -109,6 +113,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "SURVEY_LINK_EXPIRY_DAYS": ("SURVEY_LINK_EXPIRY_DAYS", int),
     "SURVEY_MAX_TEXT_LENGTH": ("SURVEY_MAX_TEXT_LENGTH", int),
     "SURVEY_MAX_REQUEST_BYTES": ("MAX_CONTENT_LENGTH", int),
+    "SURVEY_API_MAX_BYTES": ("SURVEY_API_MAX_BYTES", int),
+    "SURVEY_IMPORT_MAX_BYTES": ("SURVEY_IMPORT_MAX_BYTES", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _as_bool),
     "SURVEY_PROXY_COUNT": ("SURVEY_PROXY_COUNT", int),
     "SMTP_HOST": ("SMTP_HOST", str),

@@ -1,1 +1,1 @@
-"""Benchmarks for `make bench`: each figure is Heard's number beside a ceiling measured in the same run."""
+"""Benchmarks for `make bench`: Heard's figures beside ceilings measured in the same run."""

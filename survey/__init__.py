@@ -54,6 +54,11 @@ def load_config(app: Flask, config: Mapping[str, Any] | type[Config] | str | Non
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = resolve_database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file database cannot drop a connection: the ping is a wasted round trip.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["SURVEY_DEFAULT_LOCALE"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
 
@@ -128,12 +133,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register each feature's blueprint."""
+    from survey.admin.views import bp as admin_bp
+    from survey.api.views import bp as api_bp
     from survey.auth.views import bp as auth_bp
+    from survey.mail.views import bp as mail_bp
     from survey.ops.views import bp as ops_bp
     from survey.responding.views import bp as responding_bp
     from survey.staff.views import bp as staff_bp
 
-    for blueprint in (auth_bp, ops_bp, responding_bp, staff_bp):
+    for blueprint in (admin_bp, api_bp, auth_bp, mail_bp, ops_bp, responding_bp, staff_bp):
         app.register_blueprint(blueprint)
 
 

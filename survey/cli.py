@@ -13,11 +13,24 @@ from flask.cli import FlaskGroup
 
 def register(app: Flask) -> None:
     """Add every feature's commands to the app's CLI."""
+    from survey.api.cli import apikey
     from survey.auth.cli import users
     from survey.demo.cli import demo
-    from survey.distribution.cli import invite
+    from survey.distribution.cli import import_touchpoints, invite, outbox, surveys
+    from survey.mail.cli import worker
+    from survey.webhooks.cli import webhooks
 
-    for command in (users, demo, invite):
+    for command in (
+        users,
+        demo,
+        invite,
+        import_touchpoints,
+        surveys,
+        outbox,
+        apikey,
+        worker,
+        webhooks,
+    ):
         app.cli.add_command(command)
 
 

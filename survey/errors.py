@@ -66,6 +66,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         if error.code is None or error.code < 400:
             return error
+        if request.path.startswith("/api/"):
+            # API clients read JSON, even for routes that do not exist.
+            from survey.api.views import http_error_json
+
+            return http_error_json(error)  # type: ignore[return-value]
         return render_error(error.code, error.description)
 
     @app.errorhandler(InternalServerError)

@@ -60,6 +60,16 @@
     });
   }
 
+  // A page restored from the back/forward cache keeps its "sending" flag: clear it, or the
+  // send button would stay dead.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && surveyForm) {
+      surveyForm.dataset.sending = "0";
+      var send = document.getElementById("send-button");
+      if (send) { send.removeAttribute("aria-disabled"); }
+    }
+  });
+
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 })();

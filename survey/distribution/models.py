@@ -24,6 +24,7 @@ class Touchpoint(db.Model):
     """A moment worth asking about: a ticket closed, an order delivered, a call held."""
 
     __tablename__ = "touchpoint"
+    __table_args__ = (Index("ix_touchpoint_team_occurred", "team_id", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: ticket_closed, order_delivered, onboarding_call...
@@ -104,6 +105,10 @@ class Invitation(db.Model):
     #: Stable Message-ID, so a retried send is recognisably the same email.
     message_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The reminder carries its own token (the first one was never stored); both links work.
+    reminder_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Reminder sends tried; a permanent refusal uses them all up, so it is never retried.
+    reminder_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     survey = relationship("Survey")

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 
 from survey.contacts.models import Contact, Team
 from survey.contacts.services import get_or_create_contact, get_or_create_team
@@ -31,13 +31,15 @@ class InvitationError(ValueError):
 
 @dataclass(frozen=True)
 class IssuedInvitation:
-    """An invitation together with its token, which exists only in memory."""
+    """An invitation together with its token, which exists only in memory (None: not yet)."""
 
     invitation: Invitation
-    token: str
+    token: str | None
 
     @property
     def link(self) -> str:
+        if self.token is None:
+            raise InvitationError("this invitation has no token yet: it gets one when sent")
         return survey_link(self.token)
 
 
@@ -64,18 +66,26 @@ def issue_invitation(
     send_after: datetime | None = None,
     locale: str | None = None,
     now: datetime | None = None,
+    with_token: bool = True,
+    expiry_days: int | None = None,
 ) -> IssuedInvitation:
-    """Add an invitation with a fresh token to the session (the caller commits)."""
+    """Add an invitation to the session (the caller commits), with a fresh token by default.
+
+    ``with_token=False`` leaves ``token_hash`` NULL: scheduled invitations get their token
+    from the sending worker, so that no token ever waits in the database (see
+    survey.distribution.intake). ``expiry_days`` defaults to SURVEY_LINK_EXPIRY_DAYS.
+    """
     now = now or utcnow()
-    token = new_token()
-    expiry_days = int(current_app.config["SURVEY_LINK_EXPIRY_DAYS"])
+    token = new_token() if with_token else None
+    if expiry_days is None:
+        expiry_days = int(current_app.config["SURVEY_LINK_EXPIRY_DAYS"])
     start = send_after or now
     invitation = Invitation(
         survey=survey,
         contact=contact,
         team=team,
         touchpoint=touchpoint,
-        token_hash=hash_token(token),
+        token_hash=hash_token(token) if token is not None else None,
         status=status,
         origin=origin,
         locale=locale or contact.locale,
@@ -125,4 +135,11 @@ def invite_by_email(
 
 def find_invitation_by_token(token: str) -> Invitation | None:
     """Return the invitation a token opens, or None."""
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    return db.session.scalar(select(Invitation).where(opened_by_token(token)))
+
+
+def opened_by_token(token: str) -> ColumnElement[bool]:
+    """Return the condition "this invitation is the one the token opens", for queries."""
+    digest = hash_token(token)
+    # The reminder email carries a second token; either one opens the same invitation.
+    return or_(Invitation.token_hash == digest, Invitation.reminder_token_hash == digest)

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from survey.database import utcnow
 from survey.distribution.models import Invitation, InvitationStatus
-from survey.distribution.services import find_invitation_by_token
+from survey.distribution.services import opened_by_token
 from survey.distribution.tokens import looks_like_token
 from survey.extensions import db
 from survey.responding.models import Answer, Response
-from survey.surveys.models import SCALES, Question, QuestionKind
+from survey.surveys.models import SCALES, Question, QuestionKind, Survey
+from survey.webhooks.services import enqueue_response_completed
 
 #: User agents of link scanners and HTTP libraries: a person does not open a survey with these.
 SCANNER_AGENTS = re.compile(
@@ -66,12 +69,22 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     """Return what a survey link leads to, without writing anything."""
     if not looks_like_token(token):
         return OpenedLink(LinkState.UNKNOWN)
-    invitation = find_invitation_by_token(token)
-    if invitation is None:
+    # One query for the invitation, its response, and the survey and questions the form needs.
+    row = (
+        db.session.execute(
+            select(Invitation, Response)
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .where(opened_by_token(token))
+            .options(joinedload(Invitation.survey).joinedload(Survey.questions))
+        )
+        .unique()
+        .first()
+    )
+    if row is None:
         return OpenedLink(LinkState.UNKNOWN)
+    invitation, response = row
     if invitation.erased_at is not None:
         return OpenedLink(LinkState.GONE)
-    response = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
     if response is not None and response.completed_at is not None:
         return OpenedLink(LinkState.COMPLETED, invitation, response)
     now = now or utcnow()
@@ -125,38 +138,77 @@ def submit_answers(
 ) -> SaveOutcome:
     """Complete the invitation's response with the form's answers, exactly once."""
     now = now or utcnow()
-    response, _created = _claim_response(invitation, client, now, suspected_scanner=False)
-    claimed = db.session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.completed_at.is_(None))
-        .values(
-            completed_at=now,
-            updated_at=now,
-            suspected_scanner=False,
-            confirmed_at=now,
-            ip_address=client.ip_address,
-            user_agent=_clip(client.user_agent, 400),
-        )
-    ).rowcount
-    if claimed != 1:
+    completion = {
+        "completed_at": now,
+        "updated_at": now,
+        "suspected_scanner": False,
+        "confirmed_at": now,
+        "ip_address": client.ip_address,
+        "user_agent": _clip(client.user_agent, 400),
+    }
+    # Most forms arrive with no score saved before: one INSERT stores the completed response.
+    response_id = _insert_response(invitation, now, **completion)
+    created = response_id is not None
+    if response_id is None:
+        # The row exists: complete it only if still partial. The UPDATE's row lock (and
+        # PostgreSQL's re-check of the WHERE after it) lets exactly one concurrent post win.
+        response_id = db.session.execute(
+            update(Response)
+            .where(Response.invitation_id == invitation.id, Response.completed_at.is_(None))
+            .values(**completion)
+            .returning(Response.id)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+    if response_id is None:
         db.session.rollback()
         return SaveOutcome.ALREADY_COMPLETED
-    questions = db.session.scalars(
-        select(Question).where(Question.survey_id == invitation.survey_id)
-    ).all()
+    # The view built the form from these questions: already loaded, no second query.
     stored = {
         q.id: _stored_value(q, values.get(q.key))
-        for q in questions
+        for q in invitation.survey.questions
         if values.get(q.key) not in (None, "")
     }
-    _replace_answers(response.id, stored, now)
+    if not created:
+        _delete_answers(response_id, stored)
+    _insert_answers(response_id, stored, now)
+    invitations = Invitation.__table__
     db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id)
+        invitations.update()
+        .where(invitations.c.id == invitation.id)
         .values(status=InvitationStatus.ANSWERED)
     )
+    enqueue_response_completed(response_id, now)
     db.session.commit()
     return SaveOutcome.SAVED
+
+
+def _insert_response(invitation: Invitation, now: datetime, **values: object) -> int | None:
+    """INSERT the invitation's response unless one exists; return its id, or None if it did.
+
+    The INSERT comes first on purpose: on SQLite it takes the write lock before anything is
+    read, and on PostgreSQL the unique invitation_id makes concurrent inserts collapse into
+    one row (the losers wait for the winner's commit, then insert nothing).
+    """
+    row = {
+        "invitation_id": invitation.id,
+        "survey_id": invitation.survey_id,
+        "team_id": invitation.team_id,
+        "locale": invitation.locale,
+        "started_at": now,
+        "updated_at": now,
+        **values,
+    }
+    return db.session.execute(_response_upsert(db.engine.dialect.name), row).scalar()
+
+
+@cache
+def _response_upsert(dialect: str) -> Insert:
+    """Return INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Response.__table__
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["invitation_id"]).returning(table.c.id)
+    )
 
 
 def _claim_response(
@@ -164,53 +216,57 @@ def _claim_response(
 ) -> tuple[Response, bool]:
     """Insert the invitation's response if missing, then lock and return it.
 
-    The INSERT comes first on purpose: on SQLite it takes the write lock before anything is
-    read, and on PostgreSQL the unique invitation_id makes concurrent inserts collapse into
-    one row, which SELECT ... FOR UPDATE then serialises.
+    SELECT ... FOR UPDATE after :func:`_insert_response` serialises concurrent saves.
     """
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    created = db.session.execute(
-        insert(Response)
-        .values(
-            invitation_id=invitation.id,
-            survey_id=invitation.survey_id,
-            team_id=invitation.team_id,
-            locale=invitation.locale,
-            started_at=now,
-            updated_at=now,
-            suspected_scanner=suspected_scanner,
-            ip_address=client.ip_address,
-            user_agent=_clip(client.user_agent, 400),
-        )
-        .on_conflict_do_nothing(index_elements=["invitation_id"])
-    ).rowcount
+    created = _insert_response(
+        invitation,
+        now,
+        suspected_scanner=suspected_scanner,
+        ip_address=client.ip_address,
+        user_agent=_clip(client.user_agent, 400),
+    )
     response = db.session.scalars(
         select(Response)
         .where(Response.invitation_id == invitation.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    return response, created == 1
+    return response, created is not None
 
 
 def _replace_answers(
     response_id: int, stored: dict[int, tuple[Decimal | None, str | None]], now: datetime
 ) -> None:
-    if not stored:
-        return
-    db.session.execute(
-        delete(Answer).where(Answer.response_id == response_id, Answer.question_id.in_(stored))
-    )
-    db.session.add_all(
-        Answer(
-            response_id=response_id,
-            question_id=question_id,
-            number_value=number,
-            text_value=text,
-            created_at=now,
+    _delete_answers(response_id, stored)
+    _insert_answers(response_id, stored, now)
+
+
+def _delete_answers(response_id: int, stored: dict[int, tuple[Decimal | None, str | None]]) -> None:
+    if stored:
+        db.session.execute(
+            delete(Answer).where(Answer.response_id == response_id, Answer.question_id.in_(stored)),
+            execution_options={"synchronize_session": False},
         )
-        for question_id, (number, text) in stored.items()
-    )
+
+
+def _insert_answers(
+    response_id: int, stored: dict[int, tuple[Decimal | None, str | None]], now: datetime
+) -> None:
+    # One multi-row statement through Core: the unit of work would flush one INSERT per answer.
+    if stored:
+        db.session.execute(
+            Answer.__table__.insert(),
+            [
+                {
+                    "response_id": response_id,
+                    "question_id": question_id,
+                    "number_value": number,
+                    "text_value": text,
+                    "created_at": now,
+                }
+                for question_id, (number, text) in stored.items()
+            ],
+        )
 
 
 def _stored_value(question: Question, raw: str | None) -> tuple[Decimal | None, str | None]:

@@ -1,0 +1,1 @@
+"""Administration pages: importing touchpoints (more settings to come)."""

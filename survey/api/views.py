@@ -1,0 +1,154 @@
+"""The JSON API under /api/v1: touchpoints in, outcomes out, bearer keys, JSON errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from survey.api.openapi import openapi_document
+from survey.api.services import KeyCheck, check_api_key
+from survey.database import utcnow
+from survey.distribution.intake import IntakeError, Outcome, record_touchpoints
+from survey.distribution.models import TouchpointSource
+from survey.distribution.schema import MAX_BATCH, FieldError, check_events, unpack_batch
+from survey.extensions import csrf, db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Callers authenticate with a bearer key on every request: there is no cookie to forge.
+csrf.exempt(bp)
+
+#: Endpoints anyone may read without a key.
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def api_error(
+    status: int, error: str, message: str, errors: list[FieldError] | None = None
+) -> ResponseReturnValue:
+    """Return the JSON error body every API failure uses."""
+    body: dict[str, Any] = {"error": error, "message": message}
+    if errors is not None:
+        body["errors"] = [item.as_dict() for item in errors]
+    headers = {"WWW-Authenticate": 'Bearer realm="heard"'} if status == 401 else {}
+    return jsonify(body), status, headers
+
+
+def http_error_json(error: HTTPException) -> ResponseReturnValue:
+    """Return an HTTP error (404, 405, 413...) as a JSON body."""
+    code = error.code or 500
+    name = (error.name or "error").lower().replace(" ", "_")
+    return api_error(code, name, error.description or error.name)
+
+
+@bp.errorhandler(HTTPException)
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
+    return http_error_json(error)
+
+
+@bp.errorhandler(InternalServerError)
+def handle_internal_error(error: InternalServerError) -> ResponseReturnValue:
+    db.session.rollback()
+    return api_error(500, "internal_server_error", "something went wrong on our side")
+
+
+@bp.before_request
+def require_api_key() -> ResponseReturnValue | None:
+    """Refuse requests without a valid key: 401 when missing or unknown, 403 when revoked."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    state, api_key = check_api_key(key.strip() if scheme.lower() == "bearer" else None)
+    if state is KeyCheck.MISSING:
+        return api_error(401, "missing_api_key", "send the header Authorization: Bearer <key>")
+    if state is KeyCheck.UNKNOWN:
+        return api_error(401, "invalid_api_key", "this API key is not known")
+    if state is KeyCheck.REVOKED:
+        return api_error(403, "revoked_api_key", "this API key has been revoked")
+    g.api_key = api_key
+    return None
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """Return the OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.post("/touchpoints")
+def create_touchpoints() -> ResponseReturnValue:
+    """Record one touchpoint or a batch, all or nothing, and schedule their invitations."""
+    if not request.is_json:
+        return api_error(415, "unsupported_media_type", "send a JSON body (application/json)")
+    request.max_content_length = current_app.config["SURVEY_API_MAX_BYTES"]
+    payload = _json_body()
+    if isinstance(payload, _BadJson):
+        return api_error(400, "invalid_json", f"the body is not valid JSON: {payload.reason}")
+    items, errors = unpack_batch(payload)
+    if errors:
+        return api_error(422, "invalid_touchpoints", "the request has no touchpoint", errors)
+    if len(items) > MAX_BATCH:
+        return api_error(
+            413, "too_many_touchpoints", f"send at most {MAX_BATCH} per request, not {len(items)}"
+        )
+    locales = current_app.config["SURVEY_LOCALES"]
+    events, errors = check_events(items, locales=locales, now=utcnow())
+    if errors:
+        return api_error(422, "invalid_touchpoints", "nothing was recorded", errors)
+    try:
+        outcomes = record_touchpoints(events, TouchpointSource.API)
+    except IntakeError as error:
+        return api_error(422, "invalid_touchpoints", "nothing was recorded", error.errors)
+    created = sum(outcome.created for outcome in outcomes)
+    body = {
+        "created": created,
+        "already_recorded": len(outcomes) - created,
+        "touchpoints": [_outcome_json(index, o) for index, o in enumerate(outcomes)],
+    }
+    return jsonify(body), 201 if created else 200
+
+
+class _BadJson:
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_body() -> Any:
+    """Return the parsed body (werkzeug raises 413 past the size limit while reading it)."""
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        return _BadJson(str(error)[:200])
+
+
+def _timestamp(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
+def _outcome_json(index: int, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "index": index,
+        "external_id": outcome.external_id,
+        "touchpoint_id": outcome.touchpoint_id,
+        "created": outcome.created,
+        "result": outcome.result.value,
+        "invitations": [
+            {
+                "survey": item.survey_slug,
+                "invitation_id": item.invitation_id,
+                "status": "scheduled" if item.scheduled else "skipped",
+                "skip_reason": item.skip_reason,
+                "send_after": _timestamp(item.send_after),
+                "expires_at": _timestamp(item.expires_at),
+            }
+            for item in outcome.invitations
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Sending survey email: rendering, transports, the durable outbox and its worker."""
