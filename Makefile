@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 export SURVEY_INSTANCE_PATH ?= $(CURDIR)/instance
+# Links printed by `survey demo` and `survey invite` point at the port `make run` serves.
+export SURVEY_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint format bench install migrate demo translations clean
 

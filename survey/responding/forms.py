@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from survey.surveys.models import HEARD_CHOICES, SCALES, Question, QuestionKind
+from survey.surveys.definitions import QuestionDefinition, SurveyDefinition
+from survey.surveys.models import HEARD_CHOICES, SCALES, QuestionKind
 
 
 class ScoreForm(FlaskForm):
@@ -28,7 +29,7 @@ class SurveyForm(FlaskForm):
     """Base class; :func:`build_survey_form` adds one field per question."""
 
 
-def _choices_for(question: Question, locale: str) -> list[SelectChoice]:
+def _choices_for(question: QuestionDefinition, locale: str) -> list[SelectChoice]:
     if question.kind in SCALES:
         low, high = SCALES[question.kind]
         return [SelectChoice(str(value)) for value in range(low, high + 1)]
@@ -43,7 +44,7 @@ def _choices_for(question: Question, locale: str) -> list[SelectChoice]:
     ]
 
 
-def _field_for(question: Question, locale: str, max_text: int) -> Field:
+def _field_for(question: QuestionDefinition, locale: str, max_text: int) -> Field:
     label = question.prompt_in(locale)
     presence: Any = (
         InputRequired(message=_l("Please answer this question."))
@@ -61,14 +62,25 @@ def _field_for(question: Question, locale: str, max_text: int) -> Field:
     )
 
 
+#: Form classes per (survey id, version, locale, text limit): building one costs more than the
+#: rest of a submission's Python work, and a survey's questions change rarely.
+_form_classes: dict[tuple[int, str, str, int], type[SurveyForm]] = {}
+
+
 def build_survey_form(
-    questions: list[Question], locale: str, max_text: int, **kwargs: Any
+    survey: SurveyDefinition, locale: str, max_text: int, **kwargs: Any
 ) -> SurveyForm:
     """Return a form instance with one field per question, labelled in the locale."""
+    key = (survey.id, survey.version, locale, max_text)
+    form_class = _form_classes.get(key)
+    if form_class is None:
+        form_class = _form_class_for(survey, locale, max_text)
+        if len(_form_classes) >= 512:
+            _form_classes.clear()
+        _form_classes[key] = form_class
+    return form_class(**kwargs)
 
-    class _Form(SurveyForm):
-        pass
 
-    for question in questions:
-        setattr(_Form, question.key, _field_for(question, locale, max_text))
-    return _Form(**kwargs)
+def _form_class_for(survey: SurveyDefinition, locale: str, max_text: int) -> type[SurveyForm]:
+    fields = {q.key: _field_for(q, locale, max_text) for q in survey.questions}
+    return type("SurveyFormFor", (SurveyForm,), fields)

@@ -11,7 +11,6 @@ from functools import cache
 
 from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload
 
 from survey.database import utcnow
 from survey.distribution.models import Invitation, InvitationStatus
@@ -19,7 +18,8 @@ from survey.distribution.services import opened_by_token
 from survey.distribution.tokens import looks_like_token
 from survey.extensions import db
 from survey.responding.models import Answer, Response
-from survey.surveys.models import SCALES, Question, QuestionKind, Survey
+from survey.surveys.definitions import QuestionDefinition, SurveyDefinition, survey_definition
+from survey.surveys.models import SCALES, QuestionKind, Survey
 from survey.webhooks.services import enqueue_response_completed
 
 #: User agents of link scanners and HTTP libraries: a person does not open a survey with these.
@@ -58,6 +58,7 @@ class OpenedLink:
     state: LinkState
     invitation: Invitation | None = None
     response: Response | None = None
+    survey: SurveyDefinition | None = None
 
 
 class SaveOutcome(StrEnum):
@@ -69,28 +70,26 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     """Return what a survey link leads to, without writing anything."""
     if not looks_like_token(token):
         return OpenedLink(LinkState.UNKNOWN)
-    # One query for the invitation, its response, and the survey and questions the form needs.
-    row = (
-        db.session.execute(
-            select(Invitation, Response)
-            .outerjoin(Response, Response.invitation_id == Invitation.id)
-            .where(opened_by_token(token))
-            .options(joinedload(Invitation.survey).joinedload(Survey.questions))
-        )
-        .unique()
-        .first()
-    )
+    # One query for the invitation, its response and the survey's version; the questions come
+    # from the per-process snapshot of that version.
+    row = db.session.execute(
+        select(Invitation, Response, Survey.version)
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(opened_by_token(token))
+    ).first()
     if row is None:
         return OpenedLink(LinkState.UNKNOWN)
-    invitation, response = row
+    invitation, response, version = row
     if invitation.erased_at is not None:
         return OpenedLink(LinkState.GONE)
+    survey = survey_definition(invitation.survey_id, version)
     if response is not None and response.completed_at is not None:
-        return OpenedLink(LinkState.COMPLETED, invitation, response)
+        return OpenedLink(LinkState.COMPLETED, invitation, response, survey)
     now = now or utcnow()
     if invitation.expires_at is not None and invitation.expires_at <= now:
-        return OpenedLink(LinkState.GONE, invitation, response)
-    return OpenedLink(LinkState.OPEN, invitation, response)
+        return OpenedLink(LinkState.GONE, invitation, response, survey)
+    return OpenedLink(LinkState.OPEN, invitation, response, survey)
 
 
 def is_suspected_scanner(
@@ -105,6 +104,7 @@ def is_suspected_scanner(
 
 def save_preselected_score(
     invitation: Invitation,
+    survey: SurveyDefinition,
     score: int,
     client: ClientInfo,
     *,
@@ -113,7 +113,7 @@ def save_preselected_score(
 ) -> SaveOutcome:
     """Record the NPS score chosen in the email as a partial response (one transaction)."""
     now = now or utcnow()
-    question = _question_of_kind(invitation.survey_id, QuestionKind.NPS)
+    question = survey.question_of_kind(QuestionKind.NPS)
     if question is None:
         raise LookupError("this survey has no NPS question")
     suspect = is_suspected_scanner(invitation, client, now, scanner_window)
@@ -132,6 +132,7 @@ def save_preselected_score(
 
 def submit_answers(
     invitation: Invitation,
+    survey: SurveyDefinition,
     values: dict[str, str | None],
     client: ClientInfo,
     now: datetime | None = None,
@@ -162,10 +163,9 @@ def submit_answers(
     if response_id is None:
         db.session.rollback()
         return SaveOutcome.ALREADY_COMPLETED
-    # The view built the form from these questions: already loaded, no second query.
     stored = {
         q.id: _stored_value(q, values.get(q.key))
-        for q in invitation.survey.questions
+        for q in survey.questions
         if values.get(q.key) not in (None, "")
     }
     if not created:
@@ -269,20 +269,13 @@ def _insert_answers(
         )
 
 
-def _stored_value(question: Question, raw: str | None) -> tuple[Decimal | None, str | None]:
+def _stored_value(
+    question: QuestionDefinition, raw: str | None
+) -> tuple[Decimal | None, str | None]:
     assert raw is not None
     if question.kind in SCALES:
         return Decimal(int(raw)), None
     return None, raw.strip() if question.kind is QuestionKind.TEXT else raw
-
-
-def _question_of_kind(survey_id: int, kind: QuestionKind) -> Question | None:
-    return db.session.scalar(
-        select(Question)
-        .where(Question.survey_id == survey_id, Question.kind == kind)
-        .order_by(Question.position)
-        .limit(1)
-    )
 
 
 def _clip(value: str | None, length: int) -> str | None:

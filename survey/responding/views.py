@@ -17,7 +17,7 @@ from flask import (
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.i18n import supported_locale
-from survey.responding.forms import ScoreForm, build_survey_form
+from survey.responding.forms import ScoreForm, SurveyForm, build_survey_form
 from survey.responding.services import (
     ClientInfo,
     LinkState,
@@ -54,9 +54,9 @@ def _preselected_score() -> int | None:
     return int(raw) if raw.isdigit() and 0 <= int(raw) <= 10 else None
 
 
-def _render_form(opened: OpenedLink, form: object, status: int = 200) -> tuple[str, int]:
-    assert opened.invitation is not None
-    survey = opened.invitation.survey
+def _render_form(opened: OpenedLink, form: SurveyForm, status: int = 200) -> tuple[str, int]:
+    assert opened.survey is not None
+    survey = opened.survey
     score = _preselected_score()
     page = render_template(
         "responding/survey.html",
@@ -96,7 +96,8 @@ def submit_survey(token: str) -> ViewResult:
         return _render_form(opened, form, status=422)
     assert opened.invitation is not None
     values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-    submit_answers(opened.invitation, values, _client())
+    assert opened.survey is not None
+    submit_answers(opened.invitation, opened.survey, values, _client())
     return redirect(url_for("responding.show_survey", token=token, lang=g.locale), code=303)
 
 
@@ -114,8 +115,10 @@ def save_score(token: str) -> ViewResult:
         return _render_form(opened, _survey_form(opened, formdata=None), status=422)
     else:
         assert opened.invitation is not None
+        assert opened.survey is not None
         outcome = save_preselected_score(
             opened.invitation,
+            opened.survey,
             int(form.score.data),
             _client(),
             scanner_window=int(current_app.config["SURVEY_SCANNER_WINDOW_SECONDS"]),
@@ -128,10 +131,10 @@ def save_score(token: str) -> ViewResult:
     return redirect(target, code=303)
 
 
-def _survey_form(opened: OpenedLink, **kwargs: object) -> object:
-    assert opened.invitation is not None
+def _survey_form(opened: OpenedLink, **kwargs: object) -> SurveyForm:
+    assert opened.survey is not None
     return build_survey_form(
-        list(opened.invitation.survey.questions),
+        opened.survey,
         g.locale,
         int(current_app.config["SURVEY_MAX_TEXT_LENGTH"]),
         **kwargs,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,6 +55,9 @@ class Survey(db.Model):
         enum_column(SurveyStatus), default=SurveyStatus.ACTIVE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: A new random value whenever the title or the questions change: per-process caches of
+    #: the survey's definition (survey.surveys.definitions) key on it, so they never go stale.
+    version: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex)
 
     # Sending rules (see survey.distribution). Touchpoint types that trigger this survey.
     triggers: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
@@ -76,6 +81,10 @@ class Survey(db.Model):
     def title_in(self, locale: str) -> str:
         """Return the title in a locale, falling back to any other one."""
         return _in_locale(self.title, locale)
+
+    def mark_changed(self) -> None:
+        """Record that the title or questions changed (call it from any editing service)."""
+        self.version = uuid4().hex
 
     def __repr__(self) -> str:
         return f"<Survey {self.slug}>"
@@ -109,7 +118,12 @@ class Question(db.Model):
         return f"<Question {self.key} ({self.kind})>"
 
 
-def _in_locale(texts: dict[str, str], locale: str) -> str:
+def in_locale(texts: Mapping[str, str], locale: str) -> str:
+    """Return the text for a locale from a {locale: text} mapping, falling back to any."""
+    return _in_locale(texts, locale)
+
+
+def _in_locale(texts: Mapping[str, str], locale: str) -> str:
     if locale in texts:
         return texts[locale]
     return next(iter(texts.values()), "")

@@ -213,9 +213,11 @@ def test_existing_responses_need_force(app: Flask, runner: FlaskCliRunner) -> No
     invited = make_invitation(app, team="soporte")
     with app.app_context():
         from survey.responding.services import ClientInfo, submit_answers
+        from survey.surveys.definitions import load_definition
 
         invitation = db.session.get(Invitation, invited.invitation_id)
-        submit_answers(invitation, {"nps": "8"}, ClientInfo("127.0.0.1", "Mozilla/5.0"))
+        survey = load_definition(invitation.survey_id)
+        submit_answers(invitation, survey, {"nps": "8"}, ClientInfo("127.0.0.1", "Mozilla/5.0"))
     refused = runner.invoke(args=SMALL)
     assert refused.exit_code == 1
     assert "1 responses" in refused.output
