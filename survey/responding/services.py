@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 
-from sqlalchemy import Insert, delete, select, update
+from sqlalchemy import Insert, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey.database import utcnow
@@ -20,6 +20,7 @@ from survey.extensions import db
 from survey.responding.models import Answer, Response
 from survey.surveys.definitions import QuestionDefinition, SurveyDefinition, survey_definition
 from survey.surveys.models import SCALES, QuestionKind, Survey
+from survey.webhooks.models import WebhookEndpoint
 from survey.webhooks.services import enqueue_response_completed
 
 #: User agents of link scanners and HTTP libraries: a person does not open a survey with these.
@@ -51,14 +52,33 @@ class ClientInfo:
         return not self.user_agent or bool(SCANNER_AGENTS.search(self.user_agent))
 
 
+@dataclass(frozen=True, slots=True)
+class InvitationRef:
+    """What the respondent pages need of an invitation (a plain row, not an ORM object)."""
+
+    id: int
+    survey_id: int
+    team_id: int | None
+    locale: str
+    sent_at: datetime | None
+    expires_at: datetime | None
+    erased_at: datetime | None
+
+    @classmethod
+    def of(cls, invitation: Invitation) -> InvitationRef:
+        """Return the reference for a loaded invitation."""
+        return cls(*(getattr(invitation, name) for name in cls.__slots__))
+
+
 @dataclass(frozen=True)
 class OpenedLink:
     """The result of opening a survey link."""
 
     state: LinkState
-    invitation: Invitation | None = None
-    response: Response | None = None
+    invitation: InvitationRef | None = None
     survey: SurveyDefinition | None = None
+    #: Whether any webhook endpoint is active: without one, completing costs no extra query.
+    webhooks_active: bool = True
 
 
 class SaveOutcome(StrEnum):
@@ -70,30 +90,38 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     """Return what a survey link leads to, without writing anything."""
     if not looks_like_token(token):
         return OpenedLink(LinkState.UNKNOWN)
-    # One query for the invitation, its response and the survey's version; the questions come
-    # from the per-process snapshot of that version.
+    # One query for the invitation, whether it was answered and the survey's version; the
+    # questions come from the per-process snapshot of that version. Plain columns, no ORM
+    # objects: this runs on every survey page view and submission.
     row = db.session.execute(
-        select(Invitation, Response, Survey.version)
+        select(
+            *(getattr(Invitation, name) for name in InvitationRef.__slots__),
+            Response.completed_at,
+            Survey.version,
+            exists().where(WebhookEndpoint.active.is_(True)).label("webhooks_active"),
+        )
         .join(Survey, Survey.id == Invitation.survey_id)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
         .where(opened_by_token(token))
     ).first()
     if row is None:
         return OpenedLink(LinkState.UNKNOWN)
-    invitation, response, version = row
+    *fields, completed_at, version, webhooks_active = row
+    invitation = InvitationRef(*fields)
     if invitation.erased_at is not None:
         return OpenedLink(LinkState.GONE)
     survey = survey_definition(invitation.survey_id, version)
-    if response is not None and response.completed_at is not None:
-        return OpenedLink(LinkState.COMPLETED, invitation, response, survey)
-    now = now or utcnow()
-    if invitation.expires_at is not None and invitation.expires_at <= now:
-        return OpenedLink(LinkState.GONE, invitation, response, survey)
-    return OpenedLink(LinkState.OPEN, invitation, response, survey)
+    if completed_at is not None:
+        state = LinkState.COMPLETED
+    elif invitation.expires_at is not None and invitation.expires_at <= (now or utcnow()):
+        state = LinkState.GONE
+    else:
+        state = LinkState.OPEN
+    return OpenedLink(state, invitation, survey, bool(webhooks_active))
 
 
 def is_suspected_scanner(
-    invitation: Invitation, client: ClientInfo, now: datetime, window: int
+    invitation: InvitationRef, client: ClientInfo, now: datetime, window: int
 ) -> bool:
     """Return whether a save looks like a mail scanner rather than a person."""
     if client.looks_automated:
@@ -103,7 +131,7 @@ def is_suspected_scanner(
 
 
 def save_preselected_score(
-    invitation: Invitation,
+    invitation: InvitationRef,
     survey: SurveyDefinition,
     score: int,
     client: ClientInfo,
@@ -131,13 +159,18 @@ def save_preselected_score(
 
 
 def submit_answers(
-    invitation: Invitation,
+    invitation: InvitationRef,
     survey: SurveyDefinition,
     values: dict[str, str | None],
     client: ClientInfo,
     now: datetime | None = None,
+    *,
+    webhooks_active: bool = True,
 ) -> SaveOutcome:
-    """Complete the invitation's response with the form's answers, exactly once."""
+    """Complete the invitation's response with the form's answers, exactly once.
+
+    ``webhooks_active=False`` (from :func:`open_link`) skips looking for webhook subscribers.
+    """
     now = now or utcnow()
     completion = {
         "completed_at": now,
@@ -177,12 +210,13 @@ def submit_answers(
         .where(invitations.c.id == invitation.id)
         .values(status=InvitationStatus.ANSWERED)
     )
-    enqueue_response_completed(response_id, now)
+    if webhooks_active:
+        enqueue_response_completed(response_id, now)
     db.session.commit()
     return SaveOutcome.SAVED
 
 
-def _insert_response(invitation: Invitation, now: datetime, **values: object) -> int | None:
+def _insert_response(invitation: InvitationRef, now: datetime, **values: object) -> int | None:
     """INSERT the invitation's response unless one exists; return its id, or None if it did.
 
     The INSERT comes first on purpose: on SQLite it takes the write lock before anything is
@@ -212,7 +246,7 @@ def _response_upsert(dialect: str) -> Insert:
 
 
 def _claim_response(
-    invitation: Invitation, client: ClientInfo, now: datetime, *, suspected_scanner: bool
+    invitation: InvitationRef, client: ClientInfo, now: datetime, *, suspected_scanner: bool
 ) -> tuple[Response, bool]:
     """Insert the invitation's response if missing, then lock and return it.
 

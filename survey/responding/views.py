@@ -97,7 +97,13 @@ def submit_survey(token: str) -> ViewResult:
     assert opened.invitation is not None
     values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
     assert opened.survey is not None
-    submit_answers(opened.invitation, opened.survey, values, _client())
+    submit_answers(
+        opened.invitation,
+        opened.survey,
+        values,
+        _client(),
+        webhooks_active=opened.webhooks_active,
+    )
     return redirect(url_for("responding.show_survey", token=token, lang=g.locale), code=303)
 
 

@@ -212,10 +212,10 @@ def test_loading_twice_is_refused(app: Flask, runner: FlaskCliRunner) -> None:
 def test_existing_responses_need_force(app: Flask, runner: FlaskCliRunner) -> None:
     invited = make_invitation(app, team="soporte")
     with app.app_context():
-        from survey.responding.services import ClientInfo, submit_answers
+        from survey.responding.services import ClientInfo, InvitationRef, submit_answers
         from survey.surveys.definitions import load_definition
 
-        invitation = db.session.get(Invitation, invited.invitation_id)
+        invitation = InvitationRef.of(db.session.get(Invitation, invited.invitation_id))
         survey = load_definition(invitation.survey_id)
         submit_answers(invitation, survey, {"nps": "8"}, ClientInfo("127.0.0.1", "Mozilla/5.0"))
     refused = runner.invoke(args=SMALL)
