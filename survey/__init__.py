@@ -54,11 +54,7 @@ def load_config(app: Flask, config: Mapping[str, Any] | type[Config] | str | Non
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = resolve_database_url(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file database cannot drop a connection: the ping is a wasted round trip.
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.pop("pool_pre_ping", None)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["SURVEY_DEFAULT_LOCALE"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
 
@@ -81,6 +77,15 @@ def resolve_secret_key(app: Flask) -> str:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
+
+
+def engine_options(app: Flask) -> dict[str, Any]:
+    """Return the connection pool settings; a SQLite file needs none of them."""
+    options: dict[str, Any] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("pool_pre_ping", bool(app.config["SURVEY_DB_PRE_PING"]))
+        options.setdefault("pool_recycle", int(app.config["SURVEY_DB_POOL_RECYCLE_SECONDS"]))
+    return options
 
 
 def resolve_database_url(app: Flask) -> str:

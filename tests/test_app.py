@@ -130,3 +130,14 @@ def test_client_address_comes_from_a_trusted_proxy_only(
         app.add_url_rule("/whoami", "whoami", lambda: str(request.remote_addr))
         seen = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
         assert seen.text == expected
+
+
+def test_pool_settings_for_postgresql_and_none_for_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SURVEY_DB_PRE_PING", "true")
+    pg = create_app({"ENV_NAME": "testing", "SURVEY_DATABASE_URL": "postgresql://u@h/db"})
+    assert pg.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_recycle": 1800}
+    lite = create_app({"ENV_NAME": "testing"})
+    assert lite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
