@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, or_, select
 
 from survey.contacts.models import Contact, Team
 from survey.contacts.services import get_or_create_contact, get_or_create_team
@@ -140,6 +140,10 @@ def find_invitation_by_token(token: str) -> Invitation | None:
 
 def opened_by_token(token: str) -> ColumnElement[bool]:
     """Return the condition "this invitation is the one the token opens", for queries."""
-    digest = hash_token(token)
+    return opened_by_digest(hash_token(token))
+
+
+def opened_by_digest(digest: str | BindParameter[str]) -> ColumnElement[bool]:
+    """Return the same condition for a token's digest (or a bound parameter holding one)."""
     # The reminder email carries a second token; either one opens the same invitation.
     return or_(Invitation.token_hash == digest, Invitation.reminder_token_hash == digest)

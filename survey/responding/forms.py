@@ -13,7 +13,18 @@ from survey.surveys.definitions import QuestionDefinition, SurveyDefinition
 from survey.surveys.models import HEARD_CHOICES, SCALES, QuestionKind
 
 
-class ScoreForm(FlaskForm):
+class RespondentForm(FlaskForm):
+    """Base of the respondent forms: CSRFProtect already checks every POST of the app.
+
+    Checking the token again in the form, and signing a fresh one for every form built,
+    was a tenth of a submission's work for nothing.
+    """
+
+    class Meta:
+        csrf = False
+
+
+class ScoreForm(RespondentForm):
     """The one-score save that the page posts as soon as it shows a pre-selected score."""
 
     score = IntegerField(
@@ -25,7 +36,7 @@ class ScoreForm(FlaskForm):
     )
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(RespondentForm):
     """Base class; :func:`build_survey_form` adds one field per question."""
 
 

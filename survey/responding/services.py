@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Insert, delete, exists, select, text, update
+from sqlalchemy import Insert, Select, bindparam, delete, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey.database import utcnow
 from survey.distribution.models import Invitation, InvitationStatus
-from survey.distribution.services import opened_by_token
-from survey.distribution.tokens import looks_like_token
+from survey.distribution.services import opened_by_digest
+from survey.distribution.tokens import hash_token, looks_like_token
 from survey.extensions import db
 from survey.responding.models import Answer, Response
 from survey.surveys.definitions import QuestionDefinition, SurveyDefinition, survey_definition
@@ -93,17 +94,7 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     # One query for the invitation, whether it was answered and the survey's version; the
     # questions come from the per-process snapshot of that version. Plain columns, no ORM
     # objects: this runs on every survey page view and submission.
-    row = db.session.execute(
-        select(
-            *(getattr(Invitation, name) for name in InvitationRef.__slots__),
-            Response.completed_at,
-            Survey.version,
-            exists().where(WebhookEndpoint.active.is_(True)).label("webhooks_active"),
-        )
-        .join(Survey, Survey.id == Invitation.survey_id)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(opened_by_token(token))
-    ).first()
+    row = db.session.execute(_open_link_statement(), {"digest": hash_token(token)}).first()
     if row is None:
         return OpenedLink(LinkState.UNKNOWN)
     *fields, completed_at, version, webhooks_active = row
@@ -118,6 +109,22 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     else:
         state = LinkState.OPEN
     return OpenedLink(state, invitation, survey, bool(webhooks_active))
+
+
+@cache
+def _open_link_statement() -> Select[Any]:
+    """Return the open-link query, built once: it runs on every survey page and submission."""
+    return (
+        select(
+            *(getattr(Invitation, name) for name in InvitationRef.__slots__),
+            Response.completed_at,
+            Survey.version,
+            exists().where(WebhookEndpoint.active.is_(True)).label("webhooks_active"),
+        )
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(opened_by_digest(bindparam("digest")))
+    )
 
 
 def is_suspected_scanner(

@@ -95,7 +95,7 @@ def submit_survey(token: str) -> ViewResult:
     if not form.validate():
         return _render_form(opened, form, status=422)
     assert opened.invitation is not None
-    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    values = {name: field.data for name, field in form._fields.items()}
     assert opened.survey is not None
     submit_answers(
         opened.invitation,
