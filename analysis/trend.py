@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from analysis import nps
-from analysis.intervals import check_confidence, check_count
+from analysis.intervals import check_confidence
 from analysis.nps import NpsCategory, NpsCounts, NpsDifference, NpsSummary
 
 
@@ -41,9 +41,7 @@ class PeriodCounts:
     detractors: int
 
     def __post_init__(self) -> None:
-        check_count("promoters", self.promoters)
-        check_count("passives", self.passives)
-        check_count("detractors", self.detractors)
+        NpsCounts(self.promoters, self.passives, self.detractors)  # raises on invalid counts
 
     @property
     def counts(self) -> NpsCounts:

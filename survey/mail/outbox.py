@@ -357,13 +357,7 @@ def send_due_invitations(
     should_stop: StopCheck = _never,
 ) -> BatchReport:
     """Claim one batch of due invitations, send them, and return what happened."""
-    now = utcnow()
-    claimed = claim_due_invitations(worker, settings, now)
-    if not claimed:
-        return BatchReport()
-    items = load_items(claimed, now, reminder=False)
-    batch = _Batch(items, worker, settings, reminder=False, should_stop=should_stop)
-    return batch.run(transport)
+    return _send_due(transport, worker, settings, reminder=False, should_stop=should_stop)
 
 
 def send_due_reminders(
@@ -374,10 +368,22 @@ def send_due_reminders(
     should_stop: StopCheck = _never,
 ) -> BatchReport:
     """Claim one batch of due reminders, send them, and return what happened."""
+    return _send_due(transport, worker, settings, reminder=True, should_stop=should_stop)
+
+
+def _send_due(
+    transport: Transport,
+    worker: str,
+    settings: OutboxSettings,
+    *,
+    reminder: bool,
+    should_stop: StopCheck,
+) -> BatchReport:
     now = utcnow()
-    claimed = claim_due_reminders(worker, settings, now)
+    claim = claim_due_reminders if reminder else claim_due_invitations
+    claimed = claim(worker, settings, now)
     if not claimed:
         return BatchReport()
-    items = load_items(claimed, now, reminder=True)
-    batch = _Batch(items, worker, settings, reminder=True, should_stop=should_stop)
+    items = load_items(claimed, now, reminder=reminder)
+    batch = _Batch(items, worker, settings, reminder=reminder, should_stop=should_stop)
     return batch.run(transport)
