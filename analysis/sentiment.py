@@ -5,9 +5,11 @@
     >>> analyze("no me ayudaron", fallback="es").label
     'negative'
 
-English is the mean of TextBlob's and VADER's polarity (`english_sentiment`). Spanish is the
-mean of two different scorers: the naive Bayes model of `sentiment-analysis-spanish`
-(`spanish_model`) and a hand-written lexicon that understands negation (`spanish_lexicon`).
+English is the mean of TextBlob's and VADER's polarity, corrected by a small lexicon of
+customer-service phrases where one is found (`english_sentiment`). Spanish combines two
+different scorers: the naive Bayes model of `sentiment-analysis-spanish` (`spanish_model`) and a
+hand-written lexicon of customer-service Spanish that understands negation (`spanish_lexicon`);
+the lexicon counts more on short answers.
 Both analyzers plug into TextBlob's analyzer interface::
 
     TextBlob("no me ayudaron", analyzer=SpanishAnalyzer()).sentiment.polarity
@@ -47,6 +49,14 @@ CHUNK_SIZE: Final = 2_000
 #: (tanh(1) = 0.76): one strong word such as "excelente" scores about 3.3. Longer answers are
 #: scaled by their number of words instead.
 _SPANISH_EVIDENCE_SCALE: Final = 4.0
+#: When the lexicon finds sentiment in an answer of up to `_SHORT_ANSWER` words it counts this
+#: much, the naive Bayes model the rest: the model learned from long hotel and restaurant
+#: reviews, where "problema", "llamé" or "el dinero" come from complaints, so on a short service
+#: answer ("me devolvieron el dinero en dos días") it mostly reads the topic, not the verdict.
+#: From `_SHORT_ANSWER` to `_LONG_ANSWER` words the weight slides back to an even mean.
+_SHORT_ANSWER_LEXICON_WEIGHT: Final = 0.75
+_SHORT_ANSWER: Final = 20
+_LONG_ANSWER: Final = 40
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -102,12 +112,15 @@ class SpanishAnalyzer(BaseSentimentAnalyzer):  # type: ignore[misc]
 
 
 def spanish_polarity(text: str) -> float:
-    """Return the mean of the naive Bayes and lexicon polarities of Spanish `text`, -1...1.
+    """Return the weighted mean of the naive Bayes and lexicon polarities of Spanish `text`.
 
     Naive Bayes counts each of a long review's hundreds of n-grams as independent evidence,
     so its confidence grows with length whatever the review says: past four words Heard
     takes its evidence per word. It also reads n-grams without context, so a sentiment
     word the lexicon saw negated ("no estuvo nada *mal*") has its one-word evidence reversed.
+    On short answers where the lexicon finds sentiment, the lexicon counts more (see
+    `_SHORT_ANSWER_LEXICON_WEIGHT`); with no lexicon word the model's polarity is halved, as
+    the mean with a silent lexicon always was.
     """
     lexicon_score = spanish_lexicon.score(text)
     model = load_model()
@@ -115,8 +128,15 @@ def spanish_polarity(text: str) -> float:
     evidence = model.evidence_of_tokens(tokens)
     for word in lexicon_score.negated:
         evidence -= 2.0 * model.weights.get(word, 0.0)
-    scale = max(_SPANISH_EVIDENCE_SCALE, float(len(tokens)))
-    return (math.tanh(evidence / scale) + lexicon_score.polarity) / 2.0
+    model_polarity = math.tanh(evidence / max(_SPANISH_EVIDENCE_SCALE, float(len(tokens))))
+    weight = _lexicon_weight(len(tokens)) if lexicon_score.raw else 0.5
+    return (1.0 - weight) * model_polarity + weight * lexicon_score.polarity
+
+
+def _lexicon_weight(words: int) -> float:
+    """Return the lexicon's share of a Spanish polarity: 0.75 for short answers, 0.5 for long."""
+    shortness = (_LONG_ANSWER - words) / (_LONG_ANSWER - _SHORT_ANSWER)
+    return 0.5 + (_SHORT_ANSWER_LEXICON_WEIGHT - 0.5) * min(1.0, max(0.0, shortness))
 
 
 def label_for(polarity: float) -> Label:

@@ -2,19 +2,23 @@
 
 The naive Bayes model in `spanish_model` learned from restaurant and hotel reviews: it knows
 "cucarachas" and "plaza mayor" but reads "me ayudaron mucho" as negative and cannot see that
-"no" turns "me ayudaron" around. This scorer is its complement: a few hundred words of
-customer-service Spanish, written for Heard (not learned from any labeled data), scored the way
-VADER scores English:
+"no" turns "me ayudaron" around. This scorer is its complement: about a thousand words and a
+hundred phrases of customer-service Spanish, written for Heard (not learned from any
+labeled data), scored the way VADER scores English:
 
-* each known word has a valence from -4 to +4;
+* each known word or phrase ("a la primera", "sigo esperando", "me dieron largas") has a valence
+  from -4 to +4; a phrase counts as one word;
 * "muy", "súper", "demasiado"... strengthen the next sentiment word; "poco" weakens and turns it
-  ("poco amable" is unkind);
-* "no", "nunca", "jamás", "tampoco", "ni", "sin", "nadie", "nada" turn the sentiment words of
-  the next three tokens (up to punctuation), so "no me ayudaron" is negative and "sin problemas"
-  positive; Spanish double negatives ("no me ayudó nadie", "no estuvo nada mal") keep one turn;
+  ("poco amable" is unkind), and turns the word just before it too ("esperé muy poco");
+* "no", "nunca", "jamás", "tampoco", "ni", "sin", "nadie", "nada", "cero", "sigo sin"... turn the
+  sentiment words of the next three tokens (up to punctuation), so "no me ayudaron" is negative
+  and "sin problemas" or "no tuve que esperar" positive; Spanish double negatives ("no me ayudó
+  nadie", "no estuvo nada mal", "no tienen ni idea") keep one turn;
+* a problem that gets solved is not a complaint: "resolvieron mi problema" counts the solving,
+  not the problem;
 * after "pero" / "aunque" the clause counts 1.5 times and the one before it half.
 
-Words are matched with and without accents ("pésimo" and "pesimo").
+Words and phrases are matched with and without accents ("pésimo" and "pesimo").
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from functools import cache
 from typing import NamedTuple
 
 # Valence of each word form. Adjectives are given in the masculine singular and marked with
-# "~": their feminine and plural forms are generated ("amable~" gives "amables").
+# "~": their feminine and plural forms are generated ("amable~" gives "amables"); in a phrase
+# the "~" inflects its last word. Lines starting with "#" are comments.
 _WORDS = """
 3.2 excelente~ excepcional~ extraordinario~ estupendo~ fantástico~ maravilloso~ magnífico~
 3.2 espectacular~ impecable~ inmejorable~ sobresaliente~ buenísimo~ perfecto~ perfectamente
@@ -76,19 +81,61 @@ _WORDS = """
 -3.2 pésimo~ horrible~ terrible~ fatal fatales nefasto~ desastre desastroso~ deplorable~
 -3.2 asqueroso~ asco estafa estafaron estafador~ timo fraude robo engaño engañaron
 -3.2 engañado~ basura porquería cucaracha cucarachas pesadilla
+# Customer-service Spanish. A phrase is written with "_" between its words ("a_la_primera"),
+# matches with or without accents, and counts as one word; "*" stands for any one word.
+2.6 un_encanto encanto un_amor buena_onda chévere chéveres majo~ de_lujo todo_un_detalle
+2.6 qué_detalle buen_detalle nada_que_mejorar nada_que_objetar nada_que_reprochar de_primera
+2.2 arreglaron arregló arreglar arreglado~ corrigieron corrigió corregido~ aclararon aclaró
+2.2 aclarado~ solucionan resuelven empatía una_sola_llamada hicieron_caso hizo_caso
+2.0 les_importa le_importa les_importaba les_importó les_importamos
+2.0 respeto trato_cercano muy_cercano~ guiaron guió orientaron orientó funcionando
+2.0 compensación compensaron compensó de_lo_que_esperaba primera_llamada primer_intento
+1.6 enseguida en_seguida al_momento al_instante al_toque de_inmediato inmediatamente
+1.6 rápidamente a_la_primera al_primer_tono en_el_acto en_un_santiamén en_un_periquete
+1.6 antes_de_lo_previsto antes_de_lo_prometido antes_de_lo_esperado antes_de_tiempo
+1.6 escuchar escucharme escuchan escuchó escuchaba comprendieron comprendió detallaron
+1.2 informado~ devuelto~ atendido~ contesta explicar explicarme explicado~ regresaron
+1.2 reintegro reintegraron avisar aviso no_tuve_que no_tuvimos_que no_hizo_falta sin_tener_que
+1.2 no_hubo_que no_hubo_necesidad_de
+1.0 importa importaba importó
+0 no_esperaba no_me_esperaba no_solo no_sólo no_solamente no_únicamente de_primera_mano
+0 la_tarde por_la_tarde esta_tarde buenas_tardes
+-0.8 mejorar
+-1.0 todavía_no aún_no cobraron cobró duplicado~ guion guión a_la_primera_de_cambio
+-1.2 sigo_sin sigue_sin seguimos_sin siguen_sin trámite trámites pega pegas contratiempo~
+-1.2 volver_a_llamar volver_a_escribir volver_a_explicar tres_veces cuatro_veces cinco_veces
+-1.2 seis_veces mil_veces colas seco~
+-1.6 sigo_esperando sigue_esperando seguimos_esperando siguen_esperando todavía_espero
+-1.6 hicieron_esperar hizo_esperar aún_espero esperar esperarme tardar tardando tardado
+-1.6 complicación complicaciones
+-1.6 inconveniente~ excusa excusas papeleo indebido~ rayado~ colgado~ cuelga cortaron cortó
+-1.6 lío líos larguísimo~ robótico~ respuesta_automática respuestas_automáticas de_más
+-2.0 sin_respuesta ninguna_respuesta ni_respuesta ni_caso ni_idea una_pared de_un_*_a_otro
+-2.0 de_una_*_a_otra de_un_lado_a_otro de_aquí_para_allá interrumpían interrumpieron
+-2.0 interrumpía interrumpió eternidad eterno~ mareado~ marearon dieron_largas dan_largas
+-2.0 dando_largas vaya_tela burocracia burocrático~ nunca_más dejaron_tirado~ se_rieron
+-2.0 no_sirve no_sirvió no_sirven no_servía estropeó estropearon estropeado~ hicieron_perder
+-2.0 perder_el_tiempo perdí_el_tiempo
+-2.4 de_mala_gana de_malas_maneras de_malos_modos malas_maneras
+-2.6 calvario odisea tomadura_de_pelo prepotente~ prepotencia irrespetuoso~ gritaron gritó
+-2.6 gritos burlaron burló lentísimo~ falta_de_respeto pérdida_de_tiempo un_pimiento un_bledo
+-2.6 un_comino
 -3.2 😡 😠 🤬 😞 😢 😭 👎 😤 💩 😒 🙄 ☹️ ☹ 😣 😖 😫 😩 :( :-(
 2.4 😀 😃 😄 😁 😊 🙂 😍 🥰 👍 👌 ❤️ ❤ ♥ 💯 👏 🤩 😘 ⭐ 🌟 :) :-) :d
 """
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    return frozenset(word.replace("_", " ") for word in text.split())
 
 
 # Words that turn the sentiment of the sentiment words among the next _SCOPE tokens.
 _NEGATORS = _words(
     """
-    no nunca jamás jamas tampoco ni sin nadie nada ningún ningun ninguno ninguna
+    no nunca jamás jamas tampoco ni sin nadie nada ningún ningun ninguno ninguna cero
+    sigo_sin sigue_sin seguimos_sin siguen_sin todavía_no todavia_no aún_no aun_no nunca_más
+    nunca_mas no_tuve_que no_tuvimos_que no_hizo_falta sin_tener_que no_hubo_que
+    no_hubo_necesidad_de
     """
 )
 _BOOSTERS = dict.fromkeys(
@@ -102,12 +149,31 @@ _BOOSTERS = dict.fromkeys(
     1.3,
 )
 _BOOSTERS |= {"bastante": 1.15, "algo": 0.7}
-_DOWNTONERS = frozenset(("poco", "poca", "pocos", "pocas"))
+_DOWNTONERS = frozenset(("poco", "poca", "pocos", "pocas", "poquísimo", "poquito"))
+_MODIFIERS = _DOWNTONERS | _BOOSTERS.keys()
 _CONTRAST = frozenset(("pero", "aunque", "sino", "embargo"))
+# Words that do not use up a negation's reach: "nadie sabe darme una solución".
+_FILLERS = _words("el la los las un una unos unas lo le les me te se nos mi mis tu tus su sus")
+# "resolvieron mi problema": within _SCOPE tokens of one of these, a trouble word is what got
+# solved, not a complaint.
+_RESOLVERS = _words(
+    """
+    solucionado solucionada solucionados solucionadas solucionaron solucionó solucionar
+    solucionan solución resuelto resuelta resueltos resueltas resolvieron resolvió resolver
+    resuelven arreglaron arregló arreglar arreglado arreglada arreglados arregladas corrigieron
+    corrigió corregido corregida aclararon aclaró aclarado aclarada
+    """
+)
+_TROUBLES = _words(
+    """
+    problema problemas incidencia incidencias fallo fallos falla error errores avería averías
+    inconveniente inconvenientes queja quejas reclamación reclamaciones reclamo reclamos
+    """
+)
 
 _SCOPE = 3
 _NEGATION_SCALE = -0.74  # VADER's factor: "not good" is less bad than "bad" is bad.
-_DOWNTONER_SCALE = -0.5  # "poco amable" is unkind, mildly.
+_DOWNTONER_SCALE = -0.5  # "poco amable" is unkind, mildly; so is "me gustó poco".
 _SLIGHTLY = 0.5  # "un poco lento" is a bit slow.
 _BEFORE_CONTRAST = 0.5
 _AFTER_CONTRAST = 1.5
@@ -117,6 +183,7 @@ _TOKEN = re.compile(
     r"[^\W\d_]+|100%|:-?[()d]|[.,;:!?¡¿()]|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50]\ufe0f?"
 )
 _CLAUSE_END = frozenset(".,;:!?¡¿()")
+_WILDCARD = "*"
 
 
 def _inflections(adjective: str) -> list[str]:
@@ -140,19 +207,126 @@ def _strip_accents(word: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+def _forms(entry: str) -> list[str]:
+    """Return the word forms (or space-separated phrases) one table entry stands for."""
+    if not entry.endswith("~"):
+        return [entry.replace("_", " ")]
+    *first, last = entry[:-1].split("_")
+    return [" ".join([*first, form]) for form in _inflections(last)]
+
+
 @cache
-def lexicon() -> dict[str, float]:
-    """Return word form -> valence, with accentless spellings added."""
+def _table() -> dict[str, float]:
+    """Return word form (or phrase, words separated by spaces) -> valence, as spelled above."""
     valences: dict[str, float] = {}
     for line in _WORDS.strip().splitlines():
-        valence, *words = line.split()
-        for word in words:
-            forms = _inflections(word[:-1]) if word.endswith("~") else [word]
-            for form in forms:
+        if line.startswith("#"):
+            continue
+        valence, *entries = line.split()
+        for entry in entries:
+            for form in _forms(entry):
                 valences.setdefault(form, float(valence))
-    for form, value in list(valences.items()):
+    return valences
+
+
+@cache
+def lexicon() -> dict[str, float]:
+    """Return word form (or phrase, words separated by spaces) -> valence, accentless too."""
+    valences = dict(_table())
+    for form, value in _table().items():
         valences.setdefault(_strip_accents(form), value)
     return valences
+
+
+# A phrase's words after its first, each as the set of spellings it matches (None: any word).
+_PhraseRest = tuple[frozenset[str] | None, ...]
+
+
+class _PhraseStart(NamedTuple):
+    """The phrases that begin with one word."""
+
+    #: every spelling of their second words (None if one of them is "*"): a quick first test
+    seconds: frozenset[str] | None
+    #: (phrase, its other words), longest and most literal first
+    candidates: list[tuple[str, _PhraseRest]]
+
+
+@cache
+def _phrases() -> dict[str, _PhraseStart]:
+    """Return first word (each spelling) -> the phrases that begin with it."""
+    grouped: dict[str, list[tuple[str, _PhraseRest]]] = {}
+    for phrase in (*_table(), *_NEGATORS):
+        first, *others = phrase.split()
+        if not others:
+            continue
+        rest = tuple(
+            None if word == _WILDCARD else frozenset((word, _strip_accents(word)))
+            for word in others
+        )
+        for spelling in {first, _strip_accents(first)}:
+            grouped.setdefault(spelling, []).append((phrase, rest))
+    index = {}
+    for first, candidates in grouped.items():
+        candidates.sort(key=lambda candidate: (-len(candidate[1]), None in candidate[1]))
+        seconds = [rest[0] for _, rest in candidates]
+        any_second = any(forms is None for forms in seconds)
+        index[first] = _PhraseStart(
+            None if any_second else frozenset().union(*(f for f in seconds if f is not None)),
+            candidates,
+        )
+    return index
+
+
+def _merge_phrases(tokens: list[str]) -> list[str]:
+    """Return `tokens` with each known phrase joined into one token ("a la primera")."""
+    index = _phrases()
+    merged: list[str] = []
+    position, count = 0, len(tokens)
+    while position < count:
+        token = tokens[position]
+        start = index.get(token)
+        if (
+            start is not None
+            and position + 1 < count
+            and (start.seconds is None or tokens[position + 1] in start.seconds)
+        ):
+            token, position = _match_phrase(tokens, position, start.candidates)
+            merged.append(token)
+            continue
+        merged.append(token)
+        position += 1
+    return merged
+
+
+def _match_phrase(
+    tokens: list[str], position: int, candidates: list[tuple[str, _PhraseRest]]
+) -> tuple[str, int]:
+    """Return the phrase (or the lone word) at `position` and the position after it."""
+    for phrase, rest in candidates:
+        end = position + 1 + len(rest)
+        if end > len(tokens):
+            continue
+        for word, forms in zip(tokens[position + 1 : end], rest, strict=True):
+            if (forms is None and not word.isalpha()) or (forms is not None and word not in forms):
+                break
+        else:
+            return phrase, end
+    return tokens[position], position + 1
+
+
+@cache
+def _concord() -> frozenset[str]:
+    """Return the phrases that hold their own negation ("ni caso", "sin respuesta").
+
+    Spanish negatives agree rather than cancel, so "no tienen ni idea" is as negative as "ni
+    idea": a negation before such a phrase does not turn it again.
+    """
+    single = {word for word in _NEGATORS if " " not in word}
+    return frozenset(
+        phrase
+        for phrase in (*_table(), *_NEGATORS)
+        if " " in phrase and any(word in single for word in phrase.split())
+    )
 
 
 def _normalise(score: float) -> float:
@@ -173,49 +347,124 @@ class LexiconScore(NamedTuple):
         return _normalise(self.raw)
 
 
+class _Reading:
+    """What `score` knows at one point of a text, token by token."""
+
+    __slots__ = (
+        "boost",
+        "clause",
+        "earlier",
+        "last_at",
+        "last_value",
+        "negated",
+        "negated_for",
+        "position",
+        "previous",
+        "resolver_at",
+        "trouble_at",
+        "trouble_value",
+        "weight",
+    )
+
+    def __init__(self) -> None:
+        self.earlier = 0.0  # clauses before the last "pero", already weighted
+        self.clause = 0.0
+        self.weight = 1.0
+        self.negated_for = 0  # tokens left in the current negation scope
+        self.boost = 1.0
+        self.previous = ""
+        self.negated: list[str] = []
+        self.position = 0
+        self.last_value = 0.0  # the last sentiment word's contribution, and where it was
+        self.last_at = -10
+        self.trouble_value = 0.0  # the last trouble word's contribution, and where it was
+        self.trouble_at = -10
+        self.resolver_at = -10
+
+    def sentiment_word(self, token: str, value: float) -> None:
+        if token in _TROUBLES and self.position - self.resolver_at <= _SCOPE:
+            value = 0.0  # "resolvieron mi problema": the problem is what they solved
+        turned = False
+        if self.negated_for:
+            self.negated_for -= 1
+            if value and token not in _concord():
+                value *= _NEGATION_SCALE
+                self.negated.append(token)
+                turned = True
+        value *= self.boost
+        self.clause += value
+        self.boost = 1.0
+        self.last_value, self.last_at = value, self.position
+        if token in _TROUBLES:
+            self.trouble_value, self.trouble_at = value, self.position
+        elif token in _RESOLVERS:
+            self._resolve(turned)
+        if token in _NEGATORS:  # "sigo sin", "nunca más": sentiment and negation at once
+            self.negated_for = _SCOPE
+
+    def _resolve(self, turned: bool) -> None:
+        if not turned and self.position - self.trouble_at <= _SCOPE:
+            # "el problema lo resolvieron enseguida": take the problem back.
+            self.clause -= self.trouble_value
+            self.trouble_at = -10
+        self.resolver_at = self.position
+
+    def clause_end(self) -> None:
+        self.negated_for, self.boost = 0, 1.0
+        self.last_at = self.trouble_at = self.resolver_at = -10
+
+    def contrast(self) -> None:
+        self.earlier = (self.earlier + self.clause * self.weight) * _BEFORE_CONTRAST
+        self.clause, self.weight = 0.0, _AFTER_CONTRAST
+        self.clause_end()
+
+    def other_word(self, token: str) -> None:
+        if token in _DOWNTONERS and self._follows_sentiment_word():
+            # "esperé muy poco", "me gustó poco": "poco" turns the word before it.
+            self.clause += self.last_value * (_DOWNTONER_SCALE - 1.0)
+            self.last_at, self.boost = -10, 1.0
+        elif token in _BOOSTERS or token in _DOWNTONERS:
+            self.boost *= _modifier(token, self.previous)
+        else:
+            self.boost = 1.0
+        if self.negated_for and token not in _FILLERS:
+            self.negated_for -= 1
+
+    def _follows_sentiment_word(self) -> bool:
+        gap = self.position - self.last_at
+        return gap == 1 or (gap == 2 and self.previous in _BOOSTERS)
+
+    def total(self) -> LexiconScore:
+        return LexiconScore(self.earlier + self.clause * self.weight, tuple(self.negated))
+
+
 def score(text: str) -> LexiconScore:
     """Return the lexicon score of `text` and the words a negation turned."""
     valences = lexicon()
-    earlier = 0.0  # clauses before the last "pero", already weighted
-    clause = 0.0
-    weight = 1.0
-    negated_for = 0  # tokens left in the current negation scope
-    boost = 1.0
-    previous = ""
-    negated: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
+    reading = _Reading()
+    for token in _merge_phrases(_TOKEN.findall(text.lower())):
         value = valences.get(token)
         if value is not None:
-            if negated_for:
-                value *= _NEGATION_SCALE
-                negated_for -= 1
-                negated.append(token)
-            clause += value * boost
-            boost = 1.0
+            reading.sentiment_word(token, value)
         elif token in _CLAUSE_END:
-            negated_for, boost = 0, 1.0
+            reading.clause_end()
         elif token in _CONTRAST:
-            earlier = (earlier + clause * weight) * _BEFORE_CONTRAST
-            clause, weight = 0.0, _AFTER_CONTRAST
-            negated_for, boost = 0, 1.0
+            reading.contrast()
         elif token in _NEGATORS:
             # Spanish negatives agree rather than cancel: "no me ayudó nadie" is one "no".
-            negated_for = _SCOPE
+            reading.negated_for = _SCOPE
+        elif reading.negated_for or token in _MODIFIERS:
+            reading.other_word(token)
         else:
-            boost = boost * _modifier(token, previous) if _is_modifier(token) else 1.0
-            if negated_for:
-                negated_for -= 1
-        previous = token
-    return LexiconScore(earlier + clause * weight, tuple(negated))
+            reading.boost = 1.0  # most words: nothing to strengthen any more
+        reading.previous = token
+        reading.position += 1
+    return reading.total()
 
 
 def raw_score(text: str) -> float:
     """Return the unbounded lexicon score of `text`: the sum of its turned, boosted valences."""
     return score(text).raw
-
-
-def _is_modifier(token: str) -> bool:
-    return token in _BOOSTERS or token in _DOWNTONERS
 
 
 def _modifier(token: str, previous: str) -> float:

@@ -12,7 +12,12 @@ from textblob import TextBlob
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import sentiment
-from analysis.english_sentiment import pattern_polarity, vader_compound
+from analysis.english_sentiment import (
+    base_polarity,
+    pattern_polarity,
+    service_score,
+    vader_compound,
+)
 from analysis.sentiment import (
     NEUTRAL_BAND,
     POOL_THRESHOLD,
@@ -67,12 +72,20 @@ def test_pattern_polarity_matches_textblob_on_the_shared_data() -> None:
     assert [pattern_polarity(t) for t in texts] == [TextBlob(t).sentiment.polarity for t in texts]
 
 
-def test_english_polarity_is_the_mean_of_textblob_and_vader() -> None:
+def test_english_polarity_is_the_mean_of_textblob_and_vader_without_service_phrases() -> None:
     vader = SentimentIntensityAnalyzer()
-    for text in varied_english(300, seed=3):
+    service = ["They fixed it straight away", "Still waiting. Awful!", "no hold time, great"]
+    for text in [*varied_english(300, seed=3), *service]:
         expected = (TextBlob(text).sentiment.polarity + vader.polarity_scores(text)["compound"]) / 2
-        assert analyze(text, language="en").polarity == pytest.approx(expected, abs=1e-12)
+        assert base_polarity(text) == pytest.approx(expected, abs=1e-12)
         assert vader_compound(text) == vader.polarity_scores(text)["compound"]
+        polarity = analyze(text, language="en").polarity
+        if text in service:
+            assert service_score(text)[0] != 0
+            assert polarity != pytest.approx(expected, abs=1e-3)
+        else:  # TextBlob's rule words ("not", "very", "!", emoticons) are no service phrases
+            assert service_score(text)[0] == 0
+            assert polarity == pytest.approx(expected, abs=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -106,13 +106,23 @@ def test_lexicon_matches_words_written_without_accents() -> None:
     assert spanish_lexicon.polarity("atencion rapida") > 0
 
 
-def test_spanish_polarity_is_the_mean_of_model_and_lexicon() -> None:
-    text = "La atención fue excelente pero el envío llegó tarde"
-    words = len(text.split())
-    model_part = math.tanh(load_model().evidence(text) / max(4.0, words))
-    assert spanish_polarity(text) == pytest.approx(
-        (model_part + spanish_lexicon.polarity(text)) / 2
+def test_spanish_polarity_weighs_the_lexicon_more_on_short_answers() -> None:
+    model = load_model()
+    short = "La atención fue excelente pero el envío llegó tarde"
+    model_part = math.tanh(model.evidence(short) / max(4.0, len(short.split())))
+    assert spanish_polarity(short) == pytest.approx(
+        0.25 * model_part + 0.75 * spanish_lexicon.polarity(short)
     )
+    long = " ".join([short] * 5)  # 45 words: past 40 the two count evenly, as they always did
+    model_part = math.tanh(model.evidence(long) / len(long.split()))
+    assert spanish_polarity(long) == pytest.approx(
+        (model_part + spanish_lexicon.polarity(long)) / 2
+    )
+    # Where the lexicon finds nothing the model's polarity is halved, at any length.
+    silent = "Llamé el martes por la mañana"
+    assert spanish_lexicon.raw_score(silent) == 0
+    model_part = math.tanh(model.evidence(silent) / len(silent.split()))
+    assert spanish_polarity(silent) == pytest.approx(model_part / 2)
 
 
 def test_model_evidence_of_a_negated_sentiment_word_is_reversed() -> None:
@@ -120,6 +130,6 @@ def test_model_evidence_of_a_negated_sentiment_word_is_reversed() -> None:
     text = "no estuvo nada mal"
     assert spanish_lexicon.score(text).negated == ("mal",)
     evidence = model.evidence(text) - 2 * model.weights["mal"]
-    expected = (math.tanh(evidence / 4.0) + spanish_lexicon.polarity(text)) / 2
+    expected = 0.25 * math.tanh(evidence / 4.0) + 0.75 * spanish_lexicon.polarity(text)
     assert spanish_polarity(text) == pytest.approx(expected)
     assert -1.0 <= spanish_polarity("excelente " * 200) <= 1.0
