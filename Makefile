@@ -43,6 +43,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The benchmarks measure PostgreSQL too: the local server unless TEST_DATABASE_URL names one.
+bench: export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
