@@ -100,3 +100,35 @@ def test_console_script_and_flask_app_option_list_the_commands(tmp_path: Path) -
         output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
         for name in ("db", "demo", "invite", "users"):
             assert f"  {name}" in output, (command, output)
+
+
+def test_default_survey_created_once_when_first_requests_race(app: Flask) -> None:
+    """Eight first requests at once: one survey, and every caller gets it without an error."""
+    import threading
+
+    from survey.surveys.models import Survey
+    from survey.surveys.services import ensure_default_survey
+
+    start = threading.Barrier(8)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def first_request() -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                ids.append(ensure_default_survey().id)
+            except BaseException as error:  # noqa: BLE001  (reported by the assertion)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(ids)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Survey.id))) == 1

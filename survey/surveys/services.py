@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.responding.models import Response
@@ -98,7 +99,12 @@ def ensure_default_survey() -> Survey:
             )
         )
     db.session.add(survey)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another process created it first (two first requests at once): use theirs.
+        db.session.rollback()
+        return db.session.scalars(select(Survey).where(Survey.slug == DEFAULT_SURVEY_SLUG)).one()
     return survey
 
 
