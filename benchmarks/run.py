@@ -1,5 +1,7 @@
 """Run every ``benchmarks/bench_*.py`` module and print its figures beside their ceilings.
 
+The figures are also merged into ``benchmarks/results.json`` and ``docs/performance.md``.
+
 Each module exposes ``run() -> list[Figure]``. ``python -m benchmarks.run [name ...]`` runs
 only the modules whose name contains one of the given words.
 """
@@ -13,6 +15,7 @@ import time
 
 import benchmarks
 from benchmarks.common import Figure, format_table
+from benchmarks.report import record
 
 
 def discover(selected: list[str]) -> list[str]:
@@ -29,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the selected benchmarks; exit 1 when a figure misses its target."""
     selected = list(sys.argv[1:] if argv is None else argv)
     figures: list[Figure] = []
+    module_of: dict[str, str] = {}
     for name in discover(selected):
         module = importlib.import_module(f"benchmarks.{name}")
         started = time.perf_counter()
@@ -37,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(produced), flush=True)
         print(f"   ({time.perf_counter() - started:.0f} s)\n", flush=True)
         figures.extend(produced)
+        module_of.update((figure.name, name) for figure in produced)
+        # Written after each module, so a long run interrupted later keeps what it measured.
+        record(produced, module_of)
     print("== all figures")
     print(format_table(figures))
     return 0 if all(f.verdict != "BELOW TARGET" for f in figures) else 1
