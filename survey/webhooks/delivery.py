@@ -74,11 +74,33 @@ def verify_signature(
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
+#: IPv6 ranges whose last 32 bits are an IPv4 address that a gateway or the host itself will
+#: reach: IPv4-compatible (``::a.b.c.d``, deprecated but still routed by some stacks) and the
+#: NAT64 well-known prefix. Python counts both as global, so the embedded address is checked.
+_IPV4_IN_LOW_BITS = (ipaddress.ip_network("::/96"), ipaddress.ip_network("64:ff9b::/96"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 address carries (mapped, compatible, NAT64, 6to4...)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if any(ip in network for network in _IPV4_IN_LOW_BITS):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def _is_public(address: str) -> bool:
+    """Return whether an address, and every IPv4 address embedded in it, is globally routable."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        candidates += _embedded_ipv4(ip)
+    return all(c.is_global and not c.is_multicast for c in candidates)
 
 
 def check_url(url: str, *, allow_private: bool) -> SplitResult:
