@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 
 
 class Config:
@@ -69,6 +70,25 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: "Keep me signed in" lasts this long at most; logout and a password change end it sooner.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    #: A staff session with no request for this long ends (unless "keep me signed in").
+    SURVEY_SESSION_IDLE_MINUTES = 60
+    #: A staff session ends this long after login, however busy (unless "keep me signed in").
+    SURVEY_SESSION_MAX_HOURS = 12
+
+    #: Where failure counters live: memory (one process) or redis://... shared by every node.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    SURVEY_RATELIMIT_KEY_PREFIX = "heard:"
+    #: Failed logins per account and per address: each step of the ladder is a longer wait.
+    SURVEY_RATELIMIT_LOGIN_ACCOUNT = "5 per minute; 10 per 15 minutes; 20 per day"
+    SURVEY_RATELIMIT_LOGIN_IP = "20 per minute; 100 per hour"
+    #: Unknown survey or unsubscribe tokens per address (a valid link is never counted).
+    SURVEY_RATELIMIT_SURVEY_TOKEN = "30 per minute; 300 per hour"  # noqa: S105
+    #: Unknown or revoked API keys per address.
+    SURVEY_RATELIMIT_API_KEY = "20 per minute; 200 per hour"
     #: The survey page may stay open for hours before it is sent: the token lives with the session.
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -141,6 +161,14 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "SURVEY_OUTBOX_MAX_ATTEMPTS": ("SURVEY_OUTBOX_MAX_ATTEMPTS", int),
     "SURVEY_WEBHOOKS_ALLOW_PRIVATE": ("SURVEY_WEBHOOKS_ALLOW_PRIVATE", _as_bool),
     "SURVEY_WEBHOOK_TIMEOUT_SECONDS": ("SURVEY_WEBHOOK_TIMEOUT_SECONDS", float),
+    "SURVEY_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
+    "SURVEY_RATELIMIT_KEY_PREFIX": ("SURVEY_RATELIMIT_KEY_PREFIX", str),
+    "SURVEY_RATELIMIT_LOGIN_ACCOUNT": ("SURVEY_RATELIMIT_LOGIN_ACCOUNT", str),
+    "SURVEY_RATELIMIT_LOGIN_IP": ("SURVEY_RATELIMIT_LOGIN_IP", str),
+    "SURVEY_RATELIMIT_SURVEY_TOKEN": ("SURVEY_RATELIMIT_SURVEY_TOKEN", str),
+    "SURVEY_RATELIMIT_API_KEY": ("SURVEY_RATELIMIT_API_KEY", str),
+    "SURVEY_SESSION_IDLE_MINUTES": ("SURVEY_SESSION_IDLE_MINUTES", int),
+    "SURVEY_SESSION_MAX_HOURS": ("SURVEY_SESSION_MAX_HOURS", float),
 }
 
 

@@ -82,6 +82,8 @@ def resolve_secret_key(app: Flask) -> str:
 def engine_options(app: Flask) -> dict[str, Any]:
     """Return the connection pool settings; a SQLite file needs none of them."""
     options: dict[str, Any] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # A failing statement's message must not carry customers' answers or emails into logs.
+    options.setdefault("hide_parameters", True)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options.setdefault("pool_pre_ping", bool(app.config["SURVEY_DB_PRE_PING"]))
         options.setdefault("pool_recycle", int(app.config["SURVEY_DB_POOL_RECYCLE_SECONDS"]))
@@ -117,8 +119,9 @@ def register_extensions(app: Flask) -> None:
 
     from survey import models  # noqa: F401  (every table known before the first query)
     from survey.database import configure_sqlite
-    from survey.extensions import babel, csrf, db, login_manager, migrate
+    from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
     from survey.i18n import select_locale
+    from survey.security import register as register_security
 
     db.init_app(app)
     with app.app_context():
@@ -132,6 +135,8 @@ def register_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    register_security(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 

@@ -1,14 +1,23 @@
-/* Survey page: save the score chosen in the email once the page is shown, and stop double
-   submits. Mail scanners pre-open links with GET, so nothing is saved until this runs (or the
-   person presses the plain button, which is what happens without JavaScript). */
+/* Survey page: save the score chosen in the email once the page is shown, save a score the
+   person chooses on the scale, and stop double submits. Mail scanners pre-open links with GET,
+   so nothing is saved until this runs (or the person presses the plain button, which is what
+   happens without JavaScript). */
 (function () {
   "use strict";
   var scoreForm = document.getElementById("score-form");
   var surveyForm = document.getElementById("survey-form");
+  var scoreGroup = document.getElementById("q-nps");
+  var status = document.getElementById("score-status");
+  var lastSaved = scoreForm ? scoreForm.dataset.savedScore : "";
 
-  function saveScore() {
-    if (!scoreForm || scoreForm.score.value === "") { return; }
-    var status = document.getElementById("score-status");
+  function showChoiceButton(visible) {
+    var choice = document.getElementById("score-choice");
+    if (choice) { choice.hidden = !visible; }
+  }
+
+  function saveScore(score) {
+    if (!scoreForm || score === "" || score === lastSaved) { return; }
+    scoreForm.score.value = score;
     var body = new FormData(scoreForm);
     fetch(scoreForm.action, {
       method: "POST",
@@ -18,37 +27,60 @@
     }).then(function (response) {
       return response.ok ? response.json() : Promise.reject(response.status);
     }).then(function (result) {
+      if (!result.saved) { return; }
+      lastSaved = score;
       scoreForm.dataset.saved = "1";
-      if (status && result.saved) {
-        status.textContent = status.dataset.savedText.replace("%s", scoreForm.score.value);
-      }
+      // The live region sits below the scale in space kept for it: announcing never moves
+      // the scale under the finger.
+      if (status) { status.textContent = status.dataset.savedText.replace("%s", score); }
     }).catch(function () {
-      var button = document.getElementById("score-button");
-      if (button) { button.hidden = false; }
+      if (scoreForm.dataset.autosave === "1" && lastSaved === "") { showChoiceButton(true); }
     });
   }
 
   function saveWhenShown() {
-    if (document.visibilityState === "visible") { saveScore(); return; }
+    var score = scoreForm.score.value;
+    if (document.visibilityState === "visible") { saveScore(score); return; }
     document.addEventListener("visibilitychange", function onShow() {
       if (document.visibilityState !== "visible") { return; }
       document.removeEventListener("visibilitychange", onShow);
-      saveScore();
+      saveScore(score);
+    });
+  }
+
+  function checkedScore() {
+    var checked = scoreGroup.querySelector("input[name=nps]:checked");
+    return checked ? checked.value : "";
+  }
+
+  function watchScoreGroup() {
+    // Save on a deliberate choice only: a tap or click saves at once, while arrow keys just
+    // move through the scale; the score they land on is saved when the focus leaves the
+    // group (or on Space), never one save per step.
+    var pointerChoice = false;
+    scoreGroup.addEventListener("pointerdown", function () { pointerChoice = true; });
+    scoreGroup.addEventListener("keydown", function () { pointerChoice = false; });
+    scoreGroup.addEventListener("change", function (event) {
+      if (pointerChoice && event.target.name === "nps") {
+        pointerChoice = false;
+        saveScore(event.target.value);
+      }
+    });
+    scoreGroup.addEventListener("keyup", function (event) {
+      if (event.key === " ") { saveScore(checkedScore()); }
+    });
+    scoreGroup.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && scoreGroup.contains(event.relatedTarget)) { return; }
+      saveScore(checkedScore());
     });
   }
 
   if (scoreForm) {
-    var button = document.getElementById("score-button");
-    if (button) { button.hidden = true; }
+    // With the script, the whole survey shows at once and the score saves by itself.
+    showChoiceButton(false);
+    if (surveyForm && surveyForm.dataset.afterScore === "1") { surveyForm.hidden = false; }
     if (scoreForm.dataset.autosave === "1") { saveWhenShown(); }
-    // A new tap on the scale is saved too, so an abandoned page still keeps the score.
-    var radios = document.querySelectorAll("input[name=nps]");
-    Array.prototype.forEach.call(radios, function (radio) {
-      radio.addEventListener("change", function () {
-        scoreForm.score.value = radio.value;
-        saveScore();
-      });
-    });
+    if (scoreGroup) { watchScoreGroup(); }
   }
 
   if (surveyForm) {

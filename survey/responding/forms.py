@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import Field, Form, IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from survey.surveys.definitions import QuestionDefinition, SurveyDefinition
 from survey.surveys.models import HEARD_CHOICES, SCALES, QuestionKind
+from survey.text import find_unsafe_character
+
+
+class StorableText:
+    """Refuse text with a NUL or a lone surrogate (see survey/text.py), naming the question."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if isinstance(field.data, str) and find_unsafe_character(field.data) is not None:
+            raise ValidationError(
+                _l("Your answer contains an invisible control character. Please remove it.")
+            )
 
 
 class RespondentForm(FlaskForm):
@@ -63,8 +76,15 @@ def _field_for(question: QuestionDefinition, locale: str, max_text: int) -> Fiel
         else Optional()
     )
     if question.kind is QuestionKind.TEXT:
-        too_long = _l("Please keep your answer under %(max)d characters.", max=max_text)
-        return TextAreaField(label, validators=[presence, Length(max=max_text, message=too_long)])
+        # The bound itself is accepted, and written as the reader writes numbers (5,000 / 5.000).
+        too_long = _l(
+            "Please keep your answer to %(max)s characters or fewer.",
+            max=LazyString(lambda: format_number(max_text)),
+        )
+        return TextAreaField(
+            label,
+            validators=[presence, StorableText(), Length(max=max_text, message=too_long)],
+        )
     return RadioField(
         label,
         choices=_choices_for(question, locale),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     Response,
@@ -12,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -27,19 +30,41 @@ from survey.responding.services import (
     save_preselected_score,
     submit_answers,
 )
+from survey.security import client_address, failure_limit, too_many_attempts
+from survey.text import strip_unsafe
 
 bp = Blueprint("responding", __name__, url_prefix="/r")
 
 ViewResult = str | Response | WerkzeugResponse | tuple[str, int]
 
 
+#: Session key marking "this link's score was just saved", set only by the server's save.
+SAVED_SCORE_KEY = "saved_score"
+
+
 def _client() -> ClientInfo:
-    return ClientInfo(ip_address=request.remote_addr, user_agent=request.user_agent.string)
+    user_agent = strip_unsafe(request.user_agent.string)
+    return ClientInfo(ip_address=request.remote_addr, user_agent=user_agent)
+
+
+def _link_marker(token: str) -> str:
+    # The session cookie is signed, not encrypted: it keeps a digest, never the token.
+    return hashlib.sha256(token.encode()).hexdigest()[:20]
 
 
 def _open(token: str) -> OpenedLink:
-    """Open the link and set the page language: ?lang=, else the invitation's."""
+    """Open the link and set the page language: ?lang=, else the invitation's.
+
+    Unknown tokens count against the address on their own counter (guessing links), never
+    the staff login's; a valid link costs nothing.
+    """
+    guesses = failure_limit("survey_token")
+    wait = guesses.blocked(client_address())
+    if wait is not None:
+        abort(too_many_attempts(wait))
     opened = open_link(token)
+    if opened.state is LinkState.UNKNOWN:
+        guesses.fail(client_address())
     fallback = opened.invitation.locale if opened.invitation else None
     g.locale = supported_locale(request.args.get("lang")) or supported_locale(fallback)
     if opened.state is LinkState.UNKNOWN:
@@ -65,10 +90,17 @@ def _render_form(opened: OpenedLink, form: SurveyForm, status: int = 200) -> tup
         form=form,
         token=request.view_args["token"] if request.view_args else "",
         preselected=score,
-        saved=request.args.get("saved") == "1",
+        saved=_just_saved(score),
         locale=g.locale,
     )
     return page, status
+
+
+def _just_saved(score: int | None) -> bool:
+    """Return whether the server saved this score for this link in the previous request."""
+    marker = session.pop(SAVED_SCORE_KEY, None)
+    token = request.view_args["token"] if request.view_args else ""
+    return score is not None and marker == [_link_marker(token), score]
 
 
 @bp.get("/<token>")
@@ -131,9 +163,10 @@ def save_score(token: str) -> ViewResult:
         )
     if wants_json:
         return jsonify(saved=outcome is SaveOutcome.SAVED, outcome=outcome.value)
-    target = url_for(
-        "responding.show_survey", token=token, lang=g.locale, score=form.score.data, saved=1
-    )
+    if outcome is SaveOutcome.SAVED:
+        # Read once by the next page: a ?saved=1 in a URL can no longer claim a save.
+        session[SAVED_SCORE_KEY] = [_link_marker(token), int(form.score.data)]
+    target = url_for("responding.show_survey", token=token, lang=g.locale, score=form.score.data)
     return redirect(target, code=303)
 
 

@@ -206,7 +206,8 @@ def test_resubmission_and_reopening_show_thanks_and_store_nothing_new(
         ("nps", "11", "nps"),
         ("ces", "0", "ces"),
         ("heard", "maybe", "heard"),
-        ("comment", "x" * 100_000, "caracteres"),
+        ("comment", "x" * 100_000, "5.000"),
+        ("comment", "Bien\x00hecho", "comment"),
         ("nps", "", "Responda a esta pregunta"),
     ],
 )
@@ -287,3 +288,99 @@ def test_oversized_request_gets_413(app: Flask, client: FlaskClient, invited: In
     sent = client.post(invited.path, data=full_form(page.text, comment="x" * 2_000_000))
     assert sent.status_code == 413
     assert count_responses(app) == 0
+
+
+def test_nul_in_a_comment_is_refused_naming_the_question_on_both_databases(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    page = client.get(f"{invited.path}?lang=en")
+    sent = client.post(
+        f"{invited.path}?lang=en", data=full_form(page.text, comment="All good\x00 thanks")
+    )
+    assert sent.status_code == 422
+    assert 'href="#q-comment"' in sent.text
+    assert "invisible control character" in sent.text
+    assert count_responses(app) == 0
+    # The customer fixes it and the same page saves.
+    fixed = client.post(invited.path, data=full_form(page.text, comment="All good, thanks"))
+    assert fixed.status_code == 303
+    assert answers_by_key(app)["comment"] == "All good, thanks"
+
+
+def test_a_nul_in_the_user_agent_never_loses_the_answer(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    page = client.get(invited.path)
+    sent = client.post(
+        invited.path, data=full_form(page.text), headers={"User-Agent": "Phone\x00Browser"}
+    )
+    assert sent.status_code == 303
+    assert count_responses(app) == 1
+
+
+def test_length_bound_is_accepted_and_named_as_the_reader_writes_numbers(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    page = client.get(f"{invited.path}?lang=en")
+    longer = client.post(f"{invited.path}?lang=en", data=full_form(page.text, comment="x" * 5001))
+    assert longer.status_code == 422
+    assert "5,000 characters or fewer" in longer.text
+    exact = client.post(invited.path, data=full_form(page.text, comment="x" * 5000))
+    assert exact.status_code == 303
+    assert len(str(answers_by_key(app)["comment"])) == 5000
+
+
+def test_error_summary_never_doubles_punctuation(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    page = client.get(f"{invited.path}?lang=en")
+    sent = client.post(f"{invited.path}?lang=en", data=full_form(page.text, nps=""))
+    assert sent.status_code == 422
+    assert "friend or colleague? Please answer this question." in sent.text
+    assert "?:" not in sent.text
+
+
+def test_saved_in_the_url_never_claims_a_save(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    forged = client.get(f"{invited.path}?score=7&saved=1&lang=en")
+    assert "score of 7 is saved" not in forged.text
+    assert "Save my score of 7" in forged.text
+    assert count_responses(app) == 0
+
+
+def test_without_javascript_a_preselected_score_shows_one_path(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    page = client.get(f"{invited.path}?score=7&lang=en")
+    # One button in view: the rest of the survey waits (hidden) until the score is saved.
+    assert 'id="score-button"' in page.text
+    assert 'id="survey-form"' in page.text
+    assert "hidden data-after-score" in page.text
+    saved = client.post(
+        f"{invited.path}/score?lang=en", data={"csrf_token": csrf_token(page.text), "score": "7"}
+    )
+    after = client.get(saved.headers["Location"])
+    assert "your score of 7 is saved" in after.text
+    assert 'id="score-button"' not in after.text
+    assert "hidden data-after-score" not in after.text
+    # Read once: reloading the page no longer says it was just saved.
+    again = client.get(saved.headers["Location"])
+    assert "score of 7 is saved" not in again.text
+
+
+def test_guessing_links_is_limited_per_address_on_its_own_counter(
+    app: Flask, client: FlaskClient, invited: Invited
+) -> None:
+    app.config["SURVEY_RATELIMIT_SURVEY_TOKEN"] = "5 per hour"
+    for attempt in range(5):
+        assert client.get(f"/r/guess{attempt:020d}").status_code == 404
+    # A valid link never counted: the same address is now refused, valid link or not.
+    blocked = client.get(f"/r/guess{99:020d}")
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert client.get(invited.path).status_code == 429
+    other = app.test_client()
+    assert (
+        other.get(invited.path, environ_overrides={"REMOTE_ADDR": "127.0.0.2"}).status_code == 200
+    )
