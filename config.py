@@ -81,6 +81,8 @@ class Config:
     #: Where failure counters live: memory (one process) or redis://... shared by every node.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    #: A moving window: a burst at a window's edge cannot double the allowance.
+    RATELIMIT_STRATEGY = "moving-window"
     SURVEY_RATELIMIT_KEY_PREFIX = "heard:"
     #: Failed logins per account and per address: each step of the ladder is a longer wait.
     SURVEY_RATELIMIT_LOGIN_ACCOUNT = "5 per minute; 10 per 15 minutes; 20 per day"
