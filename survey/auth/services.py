@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from functools import cache
+
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.auth.models import Role, User
 from survey.contacts.services import normalize_email
@@ -11,6 +15,8 @@ from survey.database import utcnow
 from survey.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
+
+logger = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
@@ -38,16 +44,57 @@ def create_user(email: str, password: str, role: Role | str) -> User:
     return user
 
 
+@cache
+def _dummy_hash() -> str:
+    # Hashed with the same method and cost as real passwords, once per process.
+    return generate_password_hash("no account has this password")
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, recording the login, or None."""
+    """Return the active user with these credentials, recording the login, or None.
+
+    An unknown email still costs one password hash, so the answer's timing does not tell
+    which emails have accounts.
+    """
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     db.session.commit()
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session and "keep me signed in" cookie of the user (logout everywhere)."""
+    db.session.execute(
+        update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
+    )
+    db.session.commit()
+    logger.info("ended the sessions of user %s", user.id)
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and end every session and cookie issued before."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    user.set_password(password)
+    user.session_version = User.session_version + 1
+    db.session.commit()
+    logger.info("changed the password of user %s", user.id)
+
+
 def load_user(user_id: str) -> User | None:
-    """Return the user for a session id (Flask-Login's loader)."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Return the user for a session id "<id>.<version>" (Flask-Login's loader), or None.
+
+    An id from before the last logout or password change names an old version: refused.
+    """
+    row_id, _, version = user_id.partition(".")
+    if not (row_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(row_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
