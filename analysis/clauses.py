@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 #: Weight of a clause that a later contrast word overrides ("good product, *but* ...").
@@ -177,21 +177,37 @@ def split_clauses(text: str, language: str | None = None) -> list[Clause]:
     answers often mix them. Empty clauses are dropped; an answer with no words gives [].
     """
     clauses: list[Clause] = []
+    previous_sentence = 0  # index in `clauses` where the previous sentence starts
     for sentence_start, sentence_end in _sentences(text):
-        pieces = _pieces(text, sentence_start, sentence_end, language)
-        leading = bool(pieces) and not text[pieces[0][0] : pieces[0][1]].strip()
-        kept: list[tuple[int, int, str, bool]] = []
-        for start, end, word in pieces:
-            strong = _overrides(word, leading)
-            start, end = _trimmed(text, start, end)
-            if start < end:
-                kept.append((start, end, word, strong))
+        kept = _kept_pieces(text, sentence_start, sentence_end, language)
+        if kept and kept[0][3]:
+            # "The tech was kind. However, I still have no signal.": the contrast overrides
+            # the sentence before it too.
+            for index in range(previous_sentence, len(clauses)):
+                clauses[index] = replace(clauses[index], weight=BEFORE_CONTRAST)
+        if kept:
+            previous_sentence = len(clauses)
         for position, (start, end, word, strong) in enumerate(kept):
             weight = AFTER_CONTRAST if strong else 1.0
             if any(later for *_, later in kept[position + 1 :]):
                 weight = BEFORE_CONTRAST
             clauses.append(Clause(text[start:end], start, end, weight, bool(word)))
     return clauses
+
+
+def _kept_pieces(
+    text: str, start: int, end: int, language: str | None
+) -> list[tuple[int, int, str, bool]]:
+    """Return the non-empty pieces of one sentence: (start, end, contrast word, overrides?)."""
+    pieces = _pieces(text, start, end, language)
+    leading = bool(pieces) and not text[pieces[0][0] : pieces[0][1]].strip()
+    kept: list[tuple[int, int, str, bool]] = []
+    for piece_start, piece_end, word in pieces:
+        strong = _overrides(word, leading)
+        piece_start, piece_end = _trimmed(text, piece_start, piece_end)
+        if piece_start < piece_end:
+            kept.append((piece_start, piece_end, word, strong))
+    return kept
 
 
 __all__ = [

@@ -86,3 +86,11 @@ def test_is_contrast_word() -> None:
     assert is_contrast_word("however", "en")
     assert not is_contrast_word("pero", "en")
     assert not is_contrast_word("great")
+
+
+def test_a_sentence_opening_with_a_contrast_overrides_the_one_before() -> None:
+    clauses = split_clauses("El técnico fue simpático; sin embargo, sigo sin conexión")
+    assert [(c.text, c.weight) for c in clauses] == [
+        ("El técnico fue simpático", BEFORE_CONTRAST),
+        ("sigo sin conexión", AFTER_CONTRAST),
+    ]
