@@ -9,23 +9,42 @@ scored like the others: ``share mentioning × difference``, because
 theme can so outrank a rare, very negative one.
 
 Themes with fewer than ``min_n`` answers on either side are listed apart as "not enough data"
-and never ranked. Ranking by impact says nothing about cause, and with many themes about one in
-twenty will look significant by chance alone.
+and never ranked. Rank themes (``key_drivers_from_report`` takes them from
+``analysis.themes.extract``), not every phrase: variants of one topic would split its weight.
+
+Each ranked theme's difference gets a two-sided p-value from the same adjusted-Wald standard
+error as its interval, and the p-values of all ranked themes are corrected with
+Benjamini-Hochberg: ``Driver.significant`` is the corrected verdict (false discovery rate
+``fdr``, 5 % by default), so when scores have nothing to do with the themes, at most one report
+in twenty shows a significant driver, however many themes it ranks.
+``difference.significant`` stays the uncorrected verdict of one theme on its own. Ranking by
+impact says nothing about cause.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from analysis import nps
 from analysis.intervals import check_confidence, check_count
 from analysis.nps import NpsCounts, NpsDifference, NpsSummary
 
+if TYPE_CHECKING:
+    from analysis.themes import ThemeReport
+
 #: Answers needed on each side (mentioning and not) before a theme is ranked. Below ~30 an NPS
 #: interval spans more than ±30 points, so a ranking would mostly reflect chance.
 DEFAULT_MIN_N = 30
+#: False discovery rate of ``Driver.significant``.
+DEFAULT_FDR = 0.05
+#: Pseudo-answers of the adjusted Wald, as in analysis.nps: 3 in all, 3/4 each to promoters
+#: and detractors.
+_ADDED_ANSWERS = 3.0
+_ADDED_EACH_SIDE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +58,12 @@ class Driver:
     share: float
     impact: float
     enough_data: bool
+    #: two-sided p-value of the difference (1.0 when not ranked)
+    p_value: float = 1.0
+    #: the p-value after Benjamini-Hochberg across the ranked themes
+    q_value: float = 1.0
+    #: the corrected verdict the pages show: q_value <= the false discovery rate
+    significant: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +90,23 @@ def key_drivers(
     overall: NpsCounts,
     min_n: int = DEFAULT_MIN_N,
     confidence: float = 0.95,
+    *,
+    fdr: float = DEFAULT_FDR,
 ) -> DriverAnalysis:
     """Rank themes by their impact on the NPS from counts among answers mentioning each."""
     check_count("min_n", min_n)
     check_confidence(confidence)
+    if not 0 < fdr < 1:
+        raise ValueError(f"fdr must be between 0 and 1, got {fdr}")
     drivers = [
         _driver(theme, counts, overall, min_n, confidence) for theme, counts in themes.items()
     ]
-    ranked = sorted(
-        (driver for driver in drivers if driver.enough_data),
-        key=lambda driver: (-abs(driver.impact), driver.theme),
+    ranked = _corrected(
+        sorted(
+            (driver for driver in drivers if driver.enough_data),
+            key=lambda driver: (-abs(driver.impact), driver.theme),
+        ),
+        fdr,
     )
     too_few = sorted(
         (driver for driver in drivers if not driver.enough_data),
@@ -108,17 +140,64 @@ def _driver(
         share=share,
         impact=share * change.change,
         enough_data=mentioned.n >= min_n and others.n >= min_n,
+        p_value=_p_value(others, mentioned),
     )
+
+
+def _p_value(a: NpsCounts, b: NpsCounts) -> float:
+    """Return the two-sided p-value of NPS(b) - NPS(a), as analysis.nps.difference tests it."""
+    if a.n == 0 or b.n == 0:
+        return 1.0
+    centre_a, se_a = _adjusted(a)
+    centre_b, se_b = _adjusted(b)
+    se = math.hypot(se_a, se_b)
+    return math.erfc(abs(centre_b - centre_a) / se / math.sqrt(2)) if se > 0 else 1.0
+
+
+def _adjusted(counts: NpsCounts) -> tuple[float, float]:
+    """Return the adjusted NPS (-1..1) and its standard error, as analysis.nps computes them."""
+    n = counts.n + _ADDED_ANSWERS
+    promoters = (counts.promoters + _ADDED_EACH_SIDE) / n
+    detractors = (counts.detractors + _ADDED_EACH_SIDE) / n
+    centre = promoters - detractors
+    return centre, math.sqrt((promoters + detractors - centre * centre) / n)
+
+
+def _corrected(ranked: list[Driver], fdr: float) -> list[Driver]:
+    """Return the ranked drivers with Benjamini-Hochberg q-values and verdicts."""
+    from analysis.themes import adjusted_p_values
+
+    q_values = adjusted_p_values([driver.p_value for driver in ranked])
+    return [
+        replace(driver, q_value=q, significant=q <= fdr)
+        for driver, q in zip(ranked, q_values, strict=True)
+    ]
 
 
 def _summary(counts: NpsCounts, confidence: float) -> NpsSummary:
     return nps.from_counts(counts.promoters, counts.passives, counts.detractors, confidence)
 
 
+def key_drivers_from_report(
+    report: ThemeReport,
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = 0.95,
+    *,
+    fdr: float = DEFAULT_FDR,
+) -> DriverAnalysis:
+    """Rank the themes of a report made with scores (analysis.themes) by their NPS impact."""
+    if report.scored is None:
+        raise ValueError("the theme report was made without scores")
+    themes = {theme.phrase: theme.nps_counts for theme in report.themes}
+    return key_drivers(themes, report.scored, min_n, confidence, fdr=fdr)
+
+
 def key_drivers_from_answers(
     answers: Iterable[tuple[int, Iterable[str]]],
     min_n: int = DEFAULT_MIN_N,
     confidence: float = 0.95,
+    *,
+    fdr: float = DEFAULT_FDR,
 ) -> DriverAnalysis:
     """Rank themes from raw ``(score, themes)`` pairs; a theme counts once per answer."""
     overall: Counter[nps.NpsCategory] = Counter()
@@ -129,7 +208,7 @@ def key_drivers_from_answers(
         for theme in set(labels):
             per_theme.setdefault(theme, Counter())[category] += 1
     themes = {theme: _counts(tally) for theme, tally in per_theme.items()}
-    return key_drivers(themes, _counts(overall), min_n, confidence)
+    return key_drivers(themes, _counts(overall), min_n, confidence, fdr=fdr)
 
 
 def _counts(tally: Counter[nps.NpsCategory]) -> NpsCounts:
