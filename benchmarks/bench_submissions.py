@@ -123,7 +123,65 @@ def run() -> list[Figure]:
                 target=0.5,
             )
         )
+    figures.append(sqlite_durability_cost())
     return figures
+
+
+def sqlite_durability_cost() -> Figure:
+    """Heard on SQLite with synchronous=FULL (the default) beside the same with NORMAL.
+
+    FULL syncs the WAL at every commit, so an acknowledged answer survives a power cut; the
+    ratio is what that costs on this machine's disk. Both run in alternating rounds.
+    """
+    with (
+        sqlite_database() as (full_url, full_instance),
+        sqlite_database() as (
+            normal_url,
+            normal_instance,
+        ),
+    ):
+        filesystem = subprocess.run(
+            ["stat", "-f", "-c", "%T", str(full_instance)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        full_env = heard_environment(full_url, full_instance)
+        normal_env = {**heard_environment(normal_url, normal_instance)}
+        normal_env["SURVEY_SQLITE_SYNCHRONOUS"] = "NORMAL"
+        full_env["SURVEY_SQLITE_SYNCHRONOUS"] = "FULL"
+        with ExitStack() as servers:
+            apps = []
+            for env in (full_env, normal_env):
+                tokens = create_invitations(env, WARMUP + REQUESTS)
+                port = servers.enter_context(gunicorn("survey:create_app()", env))
+                apps.append((Tally(), port, fetch_forms(port, tokens)))
+            for _, port, posts in apps:
+                warmed = drive(port, posts[:WARMUP], TIME_CAP_SECONDS)[1]
+                assert warmed == {303: WARMUP}, f"warm-up answers: {warmed}"
+            size = -(-REQUESTS // ROUNDS)
+            for start in range(WARMUP, WARMUP + REQUESTS, size):
+                for tally, port, posts in apps:
+                    tally.add(*drive(port, posts[start : start + size], TIME_CAP_SECONDS / ROUNDS))
+    full, normal = apps[0][0], apps[1][0]
+    for name, tally in (("FULL", full), ("NORMAL", normal)):
+        assert tally.statuses == {303: tally.sent}, f"{name} answered {tally.statuses}"
+        print(f"   SQLite synchronous={name}: {tally.describe()}", flush=True)
+    cost = 1 - full.per_second / normal.per_second if normal.per_second else 0.0
+    print(
+        f"   note: synchronous=FULL costs {cost:.0%} of NORMAL's submissions per second "
+        f"(temp folder on {filesystem or 'an unknown filesystem'}; a disk that honours "
+        "fsync costs more than tmpfs)",
+        flush=True,
+    )
+    return Figure(
+        name="SQLite submissions, synchronous=FULL",
+        unit="req/s",
+        heard=full.per_second,
+        ceiling=normal.per_second,
+        ceiling_label="the same, synchronous=NORMAL",
+        target=0.5,
+    )
 
 
 def measure(url: str, instance: Path) -> tuple[Tally, Tally]:

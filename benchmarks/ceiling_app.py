@@ -3,7 +3,7 @@
 It does the least a Flask + SQLAlchemy app can do for a submitted form — parse the body, one
 ORM INSERT, commit, redirect with 303 — on the same database, served the same way as Heard
 (``gunicorn -w 2 -k sync 'benchmarks.ceiling_app:create_app()'``), with the same SQLite
-settings (WAL, synchronous=NORMAL), so the ratio shows what Heard's own work costs.
+settings (WAL, the same synchronous level), so the ratio shows what Heard's own work costs.
 """
 
 from __future__ import annotations
@@ -76,5 +76,6 @@ def _configure_sqlite(engine: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        level = os.environ.get("SURVEY_SQLITE_SYNCHRONOUS", "FULL")
+        cursor.execute(f"PRAGMA synchronous={level}")
         cursor.close()

@@ -125,7 +125,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_sqlite(db.engine, synchronous=str(app.config["SURVEY_SQLITE_SYNCHRONOUS"]))
     migrate.init_app(
         app,
         db,
