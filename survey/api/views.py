@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from survey.api.openapi import openapi_document
+from survey.api.contract import ErrorBody, IntakeResponse, TouchpointOutcome, openapi_document
 from survey.api.services import KeyCheck, check_api_key
 from survey.database import utcnow
-from survey.distribution.intake import IntakeError, Outcome, record_touchpoints
+from survey.distribution.intake import IntakeError, record_touchpoints
 from survey.distribution.models import TouchpointSource
-from survey.distribution.schema import MAX_BATCH, FieldError, check_events, unpack_batch
+from survey.distribution.schema import MAX_BATCH, FieldError, Notice, check_events, unpack_batch
 from survey.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,11 +29,11 @@ def api_error(
     status: int, error: str, message: str, errors: list[FieldError] | None = None
 ) -> ResponseReturnValue:
     """Return the JSON error body every API failure uses."""
-    body: dict[str, Any] = {"error": error, "message": message}
-    if errors is not None:
-        body["errors"] = [item.as_dict() for item in errors]
+    body = ErrorBody(error=error, message=message)
+    if errors is not None:  # set only when given: other errors carry no "errors" key
+        body.errors = list(errors)
     headers = {"WWW-Authenticate": 'Bearer realm="heard"'} if status == 401 else {}
-    return jsonify(body), status, headers
+    return jsonify(body.body()), status, headers
 
 
 def http_error_json(error: HTTPException) -> ResponseReturnValue:
@@ -94,8 +93,14 @@ def create_touchpoints() -> ResponseReturnValue:
         return api_error(
             413, "too_many_touchpoints", f"send at most {MAX_BATCH} per request, not {len(items)}"
         )
-    locales = current_app.config["SURVEY_LOCALES"]
-    events, errors = check_events(items, locales=locales, now=utcnow())
+    notices: dict[int, list[Notice]] = {}
+    events, errors = check_events(
+        items,
+        locales=current_app.config["SURVEY_LOCALES"],
+        default_locale=current_app.config["SURVEY_DEFAULT_LOCALE"],
+        now=utcnow(),
+        notices=notices,
+    )
     if errors:
         return api_error(422, "invalid_touchpoints", "nothing was recorded", errors)
     try:
@@ -103,12 +108,15 @@ def create_touchpoints() -> ResponseReturnValue:
     except IntakeError as error:
         return api_error(422, "invalid_touchpoints", "nothing was recorded", error.errors)
     created = sum(outcome.created for outcome in outcomes)
-    body = {
-        "created": created,
-        "already_recorded": len(outcomes) - created,
-        "touchpoints": [_outcome_json(index, o) for index, o in enumerate(outcomes)],
-    }
-    return jsonify(body), 201 if created else 200
+    body = IntakeResponse(
+        created=created,
+        already_recorded=len(outcomes) - created,
+        touchpoints=[
+            TouchpointOutcome.of(index, outcome, notices.get(index, []))
+            for index, outcome in enumerate(outcomes)
+        ],
+    )
+    return jsonify(body.model_dump(mode="json")), 201 if created else 200
 
 
 class _BadJson:
@@ -127,28 +135,3 @@ def _json_body() -> Any:
         return json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:
         return _BadJson(str(error)[:200])
-
-
-def _timestamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment is not None else None
-
-
-def _outcome_json(index: int, outcome: Outcome) -> dict[str, Any]:
-    return {
-        "index": index,
-        "external_id": outcome.external_id,
-        "touchpoint_id": outcome.touchpoint_id,
-        "created": outcome.created,
-        "result": outcome.result.value,
-        "invitations": [
-            {
-                "survey": item.survey_slug,
-                "invitation_id": item.invitation_id,
-                "status": "scheduled" if item.scheduled else "skipped",
-                "skip_reason": item.skip_reason,
-                "send_after": _timestamp(item.send_after),
-                "expires_at": _timestamp(item.expires_at),
-            }
-            for item in outcome.invitations
-        ],
-    }

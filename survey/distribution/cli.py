@@ -1,4 +1,4 @@
-"""Distribution commands: invite, import-touchpoints, surveys show/set, outbox."""
+"""Distribution commands: invite, import-touchpoints, surveys show/set."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from survey.distribution.csv_import import CsvFormatError, ImportReport, import_touchpoints_csv
-from survey.distribution.funnel import outbox_counts
 from survey.distribution.rules import (
     RuleChanges,
     RuleError,
@@ -18,6 +17,7 @@ from survey.distribution.rules import (
     parse_quiet_hours,
     parse_sample_rate,
     parse_triggers,
+    recorded_touchpoint_types,
     update_survey_rules,
 )
 from survey.distribution.services import InvitationError, invite_by_email
@@ -68,6 +68,12 @@ def _echo_import_report(report: ImportReport) -> None:
         f"Invitations: {report.scheduled:,} scheduled; skipped: {skipped or 'none'}; "
         f"no survey triggered: {report.no_survey:,}."
     )
+    if report.warning_count:
+        click.echo(f"Imported with a warning: {report.warning_count:,} row(s):", err=True)
+        for row in report.warnings:
+            click.echo(f"  line {row.line}: {row.reason}", err=True)
+        if report.warning_count > len(report.warnings):
+            click.echo(f"  ... and {report.warning_count - len(report.warnings):,} more", err=True)
     if not report.rejected_count:
         return
     click.echo(
@@ -114,8 +120,23 @@ def set_survey(slug: str, **options: str | None) -> None:
         survey = update_survey_rules(slug, changes)
     except RuleError as error:
         raise click.ClickException(str(error)) from None
+    if changes.triggers:
+        _warn_about_unseen_types(changes.triggers)
     for label, value in describe_rules(survey):
         click.echo(f"{label + ':':<13} {value}")
+
+
+def _warn_about_unseen_types(triggers: list[str]) -> None:
+    """Warn about triggers no touchpoint has ever had: often a typo (ticket_close)."""
+    seen = recorded_touchpoint_types()
+    for kind in triggers:
+        if kind not in seen:
+            known = ", ".join(seen[:20]) or "none yet"
+            click.echo(
+                f"Warning: no touchpoint of type {kind!r} has been recorded so far "
+                f"(types seen: {known}); check the spelling.",
+                err=True,
+            )
 
 
 def _rule_changes(
@@ -147,17 +168,3 @@ def _rule_changes(
         reminder_days=reminder,
     )
 
-
-@click.command("outbox")
-@with_appcontext
-def outbox() -> None:
-    """Print the invitations by status: what the sending worker has to do and has done."""
-    counts = outbox_counts()
-    click.echo(f"pending, due now:   {counts.pending_due:,}")
-    click.echo(f"pending, later:     {counts.pending_later:,}")
-    click.echo(f"sent:               {counts.sent:,}")
-    click.echo(f"failed:             {counts.failed:,}")
-    click.echo(f"answered:           {counts.answered:,}")
-    click.echo(f"skipped:            {counts.skipped:,}")
-    for reason, count in counts.skipped_by_reason.items():
-        click.echo(f"  {reason + ':':<17} {count:,}")

@@ -37,7 +37,7 @@ from flask import current_app
 from survey.database import utcnow
 from survey.distribution.intake import IntakeError, Outcome, record_touchpoints
 from survey.distribution.models import TouchpointSource
-from survey.distribution.schema import FieldError, TouchpointEvent, check_event
+from survey.distribution.schema import FieldError, Notice, TouchpointEvent, check_event
 
 REQUIRED_COLUMNS = ("external_id", "type", "occurred_at", "team", "email")
 OPTIONAL_COLUMNS = (
@@ -96,6 +96,9 @@ class ImportReport:
     already_imported: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     rejected_count: int = 0
+    #: Rows imported with a value not used as given (an unsupported locale), and what was done.
+    warnings: list[RejectedRow] = field(default_factory=list)
+    warning_count: int = 0
     scheduled: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     no_survey: int = 0
@@ -108,6 +111,11 @@ class ImportReport:
         self.rejected_count += 1
         if len(self.rejected) < MAX_LISTED_REJECTIONS:
             self.rejected.append(RejectedRow(line, reason))
+
+    def warn(self, line: int, reason: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED_REJECTIONS:
+            self.warnings.append(RejectedRow(line, reason))
 
     def count(self, outcome: Outcome) -> None:
         if not outcome.created:
@@ -135,7 +143,10 @@ def import_touchpoints_csv(stream: IO[bytes], *, batch_size: int = BATCH_SIZE) -
         reader = csv.reader(_chain(header_line, text), _dialect(header_line))
         columns = _columns(next(reader))
         batch: list[tuple[int, TouchpointEvent]] = []
-        locales = current_app.config["SURVEY_LOCALES"]
+        locales = _Locales(
+            tuple(current_app.config["SURVEY_LOCALES"]),
+            str(current_app.config["SURVEY_DEFAULT_LOCALE"]),
+        )
         end_of_previous = reader.line_num
         for cells in reader:
             line, end_of_previous = end_of_previous + 1, reader.line_num
@@ -191,8 +202,14 @@ def _columns(header: list[str]) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Locales:
+    accepted: tuple[str, ...]
+    default: str
+
+
 def _event_from_row(
-    line: int, cells: list[str], columns: list[str], locales: Any, report: ImportReport
+    line: int, cells: list[str], columns: list[str], locales: _Locales, report: ImportReport
 ) -> TouchpointEvent | None:
     if len(cells) != len(columns):
         report.reject(line, f"expected {len(columns)} fields, found {len(cells)}")
@@ -213,9 +230,20 @@ def _event_from_row(
         for name, value in values.items()
         if name.startswith(META_PREFIX) and value
     }
-    event, errors = check_event(raw, line, locales=locales, now=utcnow())
+    notices: list[Notice] = []
+    event, errors = check_event(
+        raw,
+        line,
+        locales=locales.accepted,
+        default_locale=locales.default,
+        now=utcnow(),
+        notices=notices,
+    )
     for error in errors:
         report.reject(line, _describe(error))
+    if event is not None:
+        for notice in notices:
+            report.warn(line, _describe(FieldError(line, notice.field, notice.message)))
     return event
 
 

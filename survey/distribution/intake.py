@@ -58,7 +58,6 @@ from survey.distribution.rules import (
 from survey.distribution.schema import ContactData, FieldError, TouchpointEvent
 from survey.extensions import db
 from survey.surveys.models import Survey, SurveyStatus
-from survey.surveys.services import ensure_default_survey
 
 #: Concurrent requests may insert the same touchpoint, contact or team between our lookup
 #: and our insert; the unique constraints refuse the second, which then looks again.
@@ -137,8 +136,6 @@ def record_touchpoints(
     if not events:
         return []
     now = now or utcnow()
-    # The default survey is promised to trigger on ticket_closed, even on a fresh install.
-    ensure_default_survey()
     for attempt in range(1, ATTEMPTS + 1):
         try:
             outcomes = _record(events, source, now)
@@ -159,6 +156,7 @@ def _record(
     events: Sequence[TouchpointEvent], source: TouchpointSource, now: datetime
 ) -> list[Outcome]:
     _plan_each_query()
+    _take_sqlite_write_lock()
     first_index: dict[str, int] = {}
     for index, event in enumerate(events):
         first_index.setdefault(event.external_id, index)
@@ -185,6 +183,25 @@ def _plan_each_query() -> None:
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def _take_sqlite_write_lock() -> None:
+    """On SQLite, hold the write lock before reading any contact's history.
+
+    The fatigue and duplicate rules read a contact's invitations, then insert one: two
+    requests reading before either writes would both invite (twenty parallel touchpoints
+    scheduled four). The driver starts its transaction only at the first write, so the
+    reads ran unlocked; BEGIN IMMEDIATE makes the next request wait (busy_timeout) until this
+    one commits, and then read what it wrote. PostgreSQL locks the contact rows instead
+    (see :func:`_contacts_for`).
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    # Already in a transaction means a write was made, so the write lock is already held.
+    if driver is not None and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _recorded_outcomes(external_ids: Sequence[str]) -> dict[str, Outcome]:
@@ -421,8 +438,18 @@ def _teams_for(names: Iterable[str]) -> dict[str, Team]:
 def _contacts_for(items: Sequence[tuple[int, TouchpointEvent]]) -> dict[str, Contact]:
     """Return the batch's contacts by email, creating new ones and updating known ones."""
     emails = {event.contact.email for _, event in items}
+    # FOR UPDATE: a concurrent batch for the same contact waits here until this one commits,
+    # then reads the invitation it scheduled (fatigue, duplicates). Locked in id order so two
+    # batches sharing contacts cannot deadlock. SQLite ignores it: it has one writer anyway.
     by_email = {
-        c.email: c for c in db.session.scalars(select(Contact).where(Contact.email.in_(emails)))
+        c.email: c
+        for c in db.session.scalars(
+            select(Contact)
+            .where(Contact.email.in_(emails))
+            .order_by(Contact.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     }
     external_ids = {e.contact.external_id for _, e in items if e.contact.external_id}
     by_external_id = {

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
 
-from survey.distribution.models import Invitation, InvitationStatus
+from survey.distribution.models import Invitation, InvitationStatus, Touchpoint
 from survey.extensions import db
 from survey.surveys.models import Survey
 
@@ -30,7 +30,7 @@ class RuleError(ValueError):
 #: Touchpoint types, as sent by the API, the CSV and the triggers: ticket_closed, order.delivered.
 TYPE_SHAPE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhd]?)\s*$", re.IGNORECASE)
-_MINUTES_PER_UNIT = {"": 1, "m": 1, "h": 60, "d": 24 * 60}
+_MINUTES_PER_UNIT = {"m": 1, "h": 60, "d": 24 * 60}
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
 _OFF = {"off", "none", "no", ""}
 #: The longest delay accepted (a year): past it a survey asks about something long forgotten.
@@ -50,11 +50,18 @@ class SentInvitation:
 
 
 def parse_duration(text: str) -> int:
-    """Return the minutes in a duration such as 0, 90m, 2h or 1d (bare numbers are minutes)."""
+    """Return the minutes in a duration such as 0, 90m, 2h or 1d; a unit is required."""
     match = _DURATION.match(text)
     if not match:
         raise RuleError(f"duration {text!r}: use minutes, hours or days, such as 0, 90m, 2h or 1d")
-    minutes = int(match.group(1)) * _MINUTES_PER_UNIT[match.group(2).lower()]
+    number, unit = int(match.group(1)), match.group(2).lower()
+    if not unit and number:
+        # "2" meant two hours to some and two minutes to others: refuse to guess.
+        raise RuleError(
+            f"duration {text!r}: add a unit: {number}m (minutes), {number}h (hours) "
+            f"or {number}d (days)"
+        )
+    minutes = number * _MINUTES_PER_UNIT.get(unit, 1)
     if minutes > MAX_DELAY_MINUTES:
         raise RuleError(f"duration {text!r}: at most 366d")
     return minutes
@@ -97,6 +104,12 @@ def parse_quiet_hours(text: str) -> tuple[int, int]:
     for hour in (start, end):
         if not 0 <= hour <= 23:
             raise RuleError(f"quiet hours {text!r}: hours go from 0 to 23, not {hour}")
+    if start == end:
+        # An empty window (9-9) silently means "never quiet"; whoever typed it meant something.
+        raise RuleError(
+            f"quiet hours {text!r}: start and end are the same hour, which would mean no quiet "
+            "hours; give two different hours, such as 21-9, or off"
+        )
     return (start, end)
 
 
@@ -124,6 +137,16 @@ def parse_days(text: str, rule: str, *, minimum: int, allow_off: bool = False) -
     if days < minimum or days > 3660:
         raise RuleError(f"{rule} {text!r}: use {minimum} to 3660 days")
     return days
+
+
+def recorded_touchpoint_types() -> list[str]:
+    """Return every touchpoint type recorded so far, sorted (to spot typos in triggers)."""
+    # One pass over the table, grouped in SQL: run by hand when rules change, never per event.
+    return list(
+        db.session.scalars(
+            select(Touchpoint.type).group_by(Touchpoint.type).order_by(Touchpoint.type)
+        )
+    )
 
 
 # Applying the rules to one touchpoint.

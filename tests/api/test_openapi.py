@@ -16,6 +16,9 @@ from referencing.jsonschema import DRAFT202012
 
 from tests.touchpoint_factories import api_key, bearer, event
 
+#: Touchpoints need a survey they trigger: the one `survey db upgrade` creates.
+pytestmark = pytest.mark.usefixtures("default_survey")
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 

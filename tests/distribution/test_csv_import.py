@@ -16,6 +16,9 @@ from survey.distribution.csv_import import CsvFormatError, import_touchpoints_cs
 from survey.extensions import db
 from survey.models import Contact, Invitation, Touchpoint
 
+#: Touchpoints need a survey they trigger: the one `survey db upgrade` creates.
+pytestmark = pytest.mark.usefixtures("default_survey")
+
 HEADER = "external_id,type,occurred_at,team,agent,email,name,locale,timezone,meta.channel\n"
 
 
@@ -168,3 +171,36 @@ def test_the_cli_prints_the_report_and_exits_1_when_rows_were_rejected(
     bad = runner.invoke(args=["import-touchpoints", str(header_only)])
     assert bad.exit_code == 1
     assert "line 1: unknown column 'id'" in bad.output
+
+
+def test_an_unsupported_locale_imports_the_row_with_a_warning(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "touchpoints.csv"
+    path.write_text(HEADER + row(1) + row(2).replace(",es,", ",pt-BR,"), encoding="utf-8")
+    result = runner.invoke(args=["import-touchpoints", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 new touchpoint(s)" in result.output
+    assert "Imported with a warning: 1 row(s):" in result.output
+    assert "line 3: locale: 'pt-BR' is not offered (accepted: es, en)" in result.output
+    with app.app_context():
+        contact = db.session.scalars(select(Contact).where(Contact.email == "c2@example.com")).one()
+        assert contact.locale == app.config["SURVEY_DEFAULT_LOCALE"]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"), [("name", "Ana\x00Ruiz"), ("meta.channel", "ph\x00ne"), ("agent", "\x00")]
+)
+def test_a_nul_byte_in_a_cell_rejects_its_row_naming_the_column(
+    app: Flask, column: str, cell: str
+) -> None:
+    cells = row(2).rstrip("\n").split(",")
+    cells[HEADER.rstrip("\n").split(",").index(column)] = cell
+    report = run_import(app, (HEADER + row(1) + ",".join(cells) + "\n" + row(3)).encode())
+    assert report.imported == 2
+    (rejected,) = report.rejected
+    assert rejected.line == 3
+    assert rejected.reason.startswith(f"{column}: contains a character that cannot be stored")
+    with app.app_context():
+        stored = db.session.scalars(select(Touchpoint.external_id).order_by(Touchpoint.id)).all()
+    assert stored == ["t-1", "t-3"]

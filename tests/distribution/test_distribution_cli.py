@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from survey.api.services import hash_key
+from survey.distribution.intake import record_touchpoints
+from survey.distribution.models import TouchpointSource
 from survey.extensions import db
 from survey.models import ApiKey, Survey
+from tests.touchpoint_factories import checked, event
+
+#: Touchpoints need a survey they trigger: the one `survey db upgrade` creates.
+pytestmark = pytest.mark.usefixtures("default_survey")
+
+NOW = datetime.now(UTC) - timedelta(minutes=5)
 
 
 def test_show_prints_the_default_rules(runner: FlaskCliRunner) -> None:
@@ -64,6 +74,8 @@ def test_set_changes_the_rules_given_and_keeps_the_rest(app: Flask, runner: Flas
         ("--expiry-days", "0", "--expiry-days '0': use 1 to 3660 days"),
         ("--reminder-days", "20", "reminder after 20 days would reach an expired link"),
         ("--triggers", "ticket closed", "trigger 'ticket closed'"),
+        ("--delay", "2", "duration '2': add a unit: 2m (minutes), 2h (hours) or 2d (days)"),
+        ("--quiet-hours", "9-9", "quiet hours '9-9': start and end are the same hour"),
     ],
 )
 def test_set_refuses_bad_values_and_changes_nothing(
@@ -77,6 +89,26 @@ def test_set_refuses_bad_values_and_changes_nothing(
         survey = db.session.scalars(select(Survey)).one()
         assert survey.reminder_days is None
         assert (survey.delay_minutes, survey.sample_rate, survey.expiry_days) == (120, 1.0, 14)
+
+
+def test_a_trigger_no_touchpoint_ever_had_is_set_with_a_warning(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    with app.app_context():
+        record_touchpoints(
+            checked(event(1, occurred_at=NOW.isoformat()), now=NOW),
+            TouchpointSource.API,
+            now=NOW,
+        )
+    typo = runner.invoke(args=["surveys", "set", "after-support", "--triggers", "ticket_close"])
+    assert typo.exit_code == 0, typo.output
+    assert (
+        "Warning: no touchpoint of type 'ticket_close' has been recorded so far "
+        "(types seen: ticket_closed); check the spelling."
+    ) in typo.output
+    known = runner.invoke(args=["surveys", "set", "after-support", "--triggers", "ticket_closed"])
+    assert known.exit_code == 0
+    assert "Warning" not in known.output
 
 
 def test_unknown_surveys_are_named(runner: FlaskCliRunner) -> None:
