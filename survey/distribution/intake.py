@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import insert, select, text
@@ -47,13 +46,12 @@ from survey.distribution.models import (
 )
 from survey.distribution.rules import (
     SentInvitation,
-    conflicts_within,
+    SkipReason,
     contact_zone,
-    has_pending,
     invitation_history,
-    is_sampled_in,
     sample_draw,
-    shift_out_of_quiet_hours,
+    send_time,
+    skip_reason,
 )
 from survey.distribution.schema import ContactData, FieldError, TouchpointEvent
 from survey.extensions import db
@@ -62,16 +60,6 @@ from survey.surveys.models import Survey, SurveyStatus
 #: Concurrent requests may insert the same touchpoint, contact or team between our lookup
 #: and our insert; the unique constraints refuse the second, which then looks again.
 ATTEMPTS = 3
-
-
-class SkipReason(StrEnum):
-    """Why a triggered survey sent no invitation, in the order the rules are checked."""
-
-    UNSUBSCRIBED = "unsubscribed"  # the contact asked for no more surveys
-    STALE = "stale"  # the email would go out after its link had expired: too late to ask
-    DUPLICATE = "duplicate"  # an invitation to this survey is already waiting to be sent
-    FATIGUE = "fatigue"  # another invitation goes out within the survey's fatigue window
-    SAMPLED_OUT = "sampled_out"  # not drawn by the sampling rate
 
 
 class Result(StrEnum):
@@ -273,8 +261,16 @@ def _record_new(
         zone = contact_zone(contact.timezone, fallback_zone)
         for survey in triggered.get(event.type, ()):
             contact_history = history[contact.email]
-            send_after = _send_time(event, survey, zone, now)
-            reason = _skip_reason(event, contact, survey, send_after, contact_history, now, secret)
+            send_after = send_time(event.occurred_at, survey, zone, now)
+            reason = skip_reason(
+                survey,
+                unsubscribed=contact.unsubscribed_at is not None,
+                occurred_at=event.occurred_at,
+                send_after=send_after,
+                history=contact_history,
+                draw=sample_draw(secret, survey.id, event.external_id),
+                now=now,
+            )
             if reason is None:
                 contact_history.append(
                     SentInvitation(survey.id, InvitationStatus.PENDING, send_after)
@@ -343,37 +339,6 @@ def _touchpoint_row(
         "details": event.metadata,
         "created_at": now,
     }
-
-
-def _send_time(event: TouchpointEvent, survey: Survey, zone: ZoneInfo, now: datetime) -> datetime:
-    """Return when to send: after the delay, never in the past, never in quiet hours."""
-    due = event.occurred_at + timedelta(minutes=survey.delay_minutes)
-    earliest = max(due, now)
-    return shift_out_of_quiet_hours(earliest, zone, survey.quiet_start_hour, survey.quiet_end_hour)
-
-
-def _skip_reason(
-    event: TouchpointEvent,
-    contact: Contact,
-    survey: Survey,
-    send_after: datetime,
-    history: list[SentInvitation],
-    now: datetime,
-    secret: str,
-) -> SkipReason | None:
-    """Return why this touchpoint gets no invitation to this survey, or None to invite."""
-    if contact.unsubscribed_at is not None:
-        return SkipReason.UNSUBSCRIBED
-    due = event.occurred_at + timedelta(minutes=survey.delay_minutes)
-    if now - due >= timedelta(days=survey.expiry_days):
-        return SkipReason.STALE
-    if has_pending(history, survey.id):
-        return SkipReason.DUPLICATE
-    if conflicts_within(history, send_after, survey.fatigue_days):
-        return SkipReason.FATIGUE
-    if not is_sampled_in(survey.sample_rate, sample_draw(secret, survey.id, event.external_id)):
-        return SkipReason.SAMPLED_OUT
-    return None
 
 
 def _invitation_row(

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
@@ -25,6 +26,16 @@ from survey.surveys.models import Survey
 
 class RuleError(ValueError):
     """A rule value that cannot be used; the message names the rule and the accepted forms."""
+
+
+class SkipReason(StrEnum):
+    """Why a triggered survey sent no invitation, in the order the rules are checked."""
+
+    UNSUBSCRIBED = "unsubscribed"  # the contact asked for no more surveys
+    STALE = "stale"  # the email would go out after its link had expired: too late to ask
+    DUPLICATE = "duplicate"  # an invitation to this survey is already waiting to be sent
+    FATIGUE = "fatigue"  # another invitation goes out within the survey's fatigue window
+    SAMPLED_OUT = "sampled_out"  # not drawn by the sampling rate
 
 
 #: Touchpoint types, as sent by the API, the CSV and the triggers: ticket_closed, order.delivered.
@@ -221,6 +232,43 @@ def has_pending(history: Iterable[SentInvitation], survey_id: int) -> bool:
     return any(
         item.survey_id == survey_id and item.status == InvitationStatus.PENDING for item in history
     )
+
+
+def send_time(occurred_at: datetime, survey: Survey, zone: ZoneInfo, now: datetime) -> datetime:
+    """Return when to send: after the survey's delay, never in the past, never in quiet hours."""
+    due = occurred_at + timedelta(minutes=survey.delay_minutes)
+    earliest = max(due, now)
+    return shift_out_of_quiet_hours(earliest, zone, survey.quiet_start_hour, survey.quiet_end_hour)
+
+
+def skip_reason(
+    survey: Survey,
+    *,
+    unsubscribed: bool,
+    occurred_at: datetime,
+    send_after: datetime,
+    history: Iterable[SentInvitation],
+    draw: float,
+    now: datetime,
+) -> SkipReason | None:
+    """Return why a touchpoint gets no invitation to this survey, or None to invite.
+
+    ``history`` is the contact's invitations that count (see :func:`invitation_history`);
+    ``draw`` is the touchpoint's :func:`sample_draw` for this survey.
+    """
+    history = list(history)
+    if unsubscribed:
+        return SkipReason.UNSUBSCRIBED
+    due = occurred_at + timedelta(minutes=survey.delay_minutes)
+    if now - due >= timedelta(days=survey.expiry_days):
+        return SkipReason.STALE
+    if has_pending(history, survey.id):
+        return SkipReason.DUPLICATE
+    if conflicts_within(history, send_after, survey.fatigue_days):
+        return SkipReason.FATIGUE
+    if not is_sampled_in(survey.sample_rate, draw):
+        return SkipReason.SAMPLED_OUT
+    return None
 
 
 def invitation_history(
