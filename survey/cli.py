@@ -16,7 +16,8 @@ def register(app: Flask) -> None:
     from survey.api.cli import apikey
     from survey.auth.cli import users
     from survey.demo.cli import demo
-    from survey.distribution.cli import import_touchpoints, invite, outbox, surveys
+    from survey.distribution.cli import import_touchpoints, invite, surveys
+    from survey.insights.cli import outbox
     from survey.mail.cli import worker
     from survey.webhooks.cli import webhooks
 

@@ -66,6 +66,9 @@ def _upgrade(url: str, instance: Path) -> None:
         upgrade()
         from survey.extensions import db
 
+        # Every test starts from empty tables, the first one too: the data migration's
+        # default survey is created explicitly by the tests that need it.
+        _empty_tables(db)
         db.engine.dispose()
 
 
@@ -132,6 +135,15 @@ def _empty_tables(db) -> None:  # type: ignore[no-untyped-def]
         else:
             for name in tables:
                 connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def default_survey(app: Flask) -> int:
+    """Set up the default survey as `survey db upgrade` does on an install; return its id."""
+    from survey.surveys.services import ensure_default_survey
+
+    with app.app_context():
+        return ensure_default_survey().id
 
 
 @pytest.fixture

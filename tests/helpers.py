@@ -44,10 +44,12 @@ class Invited:
 def make_invitation(
     app: Flask, email: str = "ana@example.com", locale: str = "es", team: str | None = "soporte"
 ) -> Invited:
-    """Create an invitation to the default survey and return its token."""
+    """Create an invitation to the default survey (set up when missing) and return its token."""
     from survey.distribution.services import invite_by_email
+    from survey.surveys.services import ensure_default_survey
 
     with app.app_context():
+        ensure_default_survey()
         issued = invite_by_email(email, team_slug=team, locale=locale)
         return Invited(issued.invitation.id, issued.token)
 

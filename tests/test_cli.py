@@ -16,7 +16,7 @@ from survey.models import Contact, Invitation, Team, User
 
 
 def test_invite_prints_a_working_link_and_creates_the_contact(
-    app: Flask, runner: FlaskCliRunner
+    app: Flask, runner: FlaskCliRunner, default_survey: int
 ) -> None:
     result = runner.invoke(args=["invite", "--email", "Ana@Example.com", "--locale", "es"])
     assert result.exit_code == 0, result.output
@@ -35,7 +35,9 @@ def test_invite_prints_a_working_link_and_creates_the_contact(
     assert "¿Qué probabilidad hay" in page.text
 
 
-def test_invite_twice_reuses_the_contact_and_team(app: Flask, runner: FlaskCliRunner) -> None:
+def test_invite_twice_reuses_the_contact_and_team(
+    app: Flask, runner: FlaskCliRunner, default_survey: int
+) -> None:
     for _ in range(2):
         result = runner.invoke(
             args=["invite", "--email", "bob@example.com", "--team", "Soporte N1", "--locale", "en"]

@@ -167,4 +167,3 @@ def _rule_changes(
         ),
         reminder_days=reminder,
     )
-

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from survey.surveys.services import surveys_with_response_counts
+from survey.insights.responses import surveys_with_response_counts
 
 bp = Blueprint("staff", __name__)
 

@@ -1,8 +1,9 @@
 """Read-only snapshots of a survey's title and questions, cached per process.
 
-Every survey page view and submission needs the questions; they change rarely (only through
-an editing service, which calls ``Survey.mark_changed()``), so each process keeps the snapshot
-keyed by ``(survey id, version)`` instead of loading and re-mapping them on every request.
+Every survey page view and submission needs the questions; they change rarely, and any ORM
+edit of a survey or of its questions gives the survey a new ``version`` (a flush listener in
+``survey.surveys.models``), so each process keeps the snapshot keyed by ``(survey id,
+version)`` instead of loading and re-mapping them on every request.
 """
 
 from __future__ import annotations

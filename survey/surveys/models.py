@@ -8,8 +8,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
 
 from survey.database import JsonDocument, UTCDateTime, utcnow
 from survey.enums import enum_column
@@ -83,7 +83,7 @@ class Survey(db.Model):
         return _in_locale(self.title, locale)
 
     def mark_changed(self) -> None:
-        """Record that the title or questions changed (call it from any editing service)."""
+        """Give the survey a new version (the flush listener below does it for ORM edits)."""
         self.version = uuid4().hex
 
     def __repr__(self) -> str:
@@ -127,3 +127,47 @@ def _in_locale(texts: Mapping[str, str], locale: str) -> str:
     if locale in texts:
         return texts[locale]
     return next(iter(texts.values()), "")
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_changed_survey_versions(
+    session: Session, _context: UOWTransaction, _instances: object
+) -> None:
+    """Give a new version to every survey whose columns or questions this flush changes.
+
+    Respondent pages cache a survey's definition per process, keyed by its version: bumping
+    it here, rather than in each editing service, means no edit can leave a stale page behind.
+    Bulk UPDATE statements bypass the ORM and this listener; editing services use the ORM.
+    """
+    with session.no_autoflush:
+        for survey in _changed_surveys(session):
+            survey.mark_changed()
+
+
+def _changed_surveys(session: Session) -> set[Survey]:
+    touched: set[Survey | None] = set()
+    for obj in session.dirty:
+        if isinstance(obj, Survey) and session.is_modified(obj):
+            touched.add(obj)
+        elif isinstance(obj, Question) and session.is_modified(obj):
+            touched.add(_survey_of(session, obj))
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, Question):
+            touched.add(_survey_of(session, obj))
+    # A new survey already has a fresh version; a deleted one needs none; one whose version
+    # this flush already changes (mark_changed) needs no second one.
+    return {
+        survey
+        for survey in touched
+        if survey is not None
+        and survey not in session.new
+        and survey not in session.deleted
+        and not inspect(survey).attrs.version.history.has_changes()
+    }
+
+
+def _survey_of(session: Session, question: Question) -> Survey | None:
+    # A question added by survey_id alone has no survey loaded yet.
+    if question.survey is not None:
+        return question.survey
+    return session.get(Survey, question.survey_id) if question.survey_id is not None else None

@@ -1,121 +1,97 @@
-"""Looking up surveys and creating the default one."""
+"""Looking up surveys, setting up the default one, and editing questions."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.responding.models import Response
+from survey.surveys.defaults import (
+    DEFAULT_QUESTIONS,
+    DEFAULT_SURVEY_SLUG,
+    DEFAULT_SURVEY_TITLE,
+    DEFAULT_SURVEY_TRIGGERS,
+)
 from survey.surveys.models import Question, QuestionKind, Survey, SurveyStatus
 
-DEFAULT_SURVEY_SLUG = "after-support"
-
-#: The default survey, "After support / Después de la atención": key, kind, required, prompt,
-#: options. Spanish uses "usted", which reads well in Spain and in Latin America.
-DEFAULT_QUESTIONS: list[tuple[str, QuestionKind, bool, dict[str, str], dict[str, Any]]] = [
-    (
-        "nps",
-        QuestionKind.NPS,
-        True,
-        {
-            "en": "How likely are you to recommend us to a friend or colleague?",
-            "es": "¿Qué probabilidad hay de que nos recomiende a un amigo o a un colega?",
-        },
-        {
-            "low": {"en": "Not at all likely", "es": "Nada probable"},
-            "high": {"en": "Extremely likely", "es": "Muy probable"},
-        },
-    ),
-    (
-        "ces",
-        QuestionKind.CES,
-        False,
-        {
-            "en": "The company made it easy for me to handle my issue.",
-            "es": "La empresa me facilitó resolver mi consulta.",
-        },
-        {
-            "low": {"en": "Strongly disagree", "es": "Totalmente en desacuerdo"},
-            "high": {"en": "Strongly agree", "es": "Totalmente de acuerdo"},
-        },
-    ),
-    (
-        "heard",
-        QuestionKind.HEARD,
-        False,
-        {"en": "Did you feel heard?", "es": "¿Sintió que le escuchamos?"},
-        {
-            "choices": [
-                {"value": "yes", "label": {"en": "Yes", "es": "Sí"}},
-                {"value": "partly", "label": {"en": "Partly", "es": "En parte"}},
-                {"value": "no", "label": {"en": "No", "es": "No"}},
-            ]
-        },
-    ),
-    (
-        "comment",
-        QuestionKind.TEXT,
-        False,
-        {
-            "en": "What could we have done better?",
-            "es": "¿Qué podríamos haber hecho mejor?",
-        },
-        {},
-    ),
+__all__ = [
+    "DEFAULT_SURVEY_SLUG",
+    "SurveyError",
+    "ensure_default_survey",
+    "get_survey",
+    "reword_question",
 ]
+
+log = logging.getLogger(__name__)
+
+
+class SurveyError(ValueError):
+    """A survey edit that cannot be made; the message says why."""
 
 
 def get_survey(slug: str) -> Survey | None:
-    """Return the survey with this slug, creating the default survey on first use."""
-    survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None and slug == DEFAULT_SURVEY_SLUG:
-        survey = ensure_default_survey()
-    return survey
+    """Return the survey with this slug, or None. Reads only: it never creates a survey."""
+    return db.session.scalar(select(Survey).where(Survey.slug == slug))
 
 
 def ensure_default_survey() -> Survey:
-    """Return the default survey, creating and committing it when missing."""
-    survey = db.session.scalar(select(Survey).where(Survey.slug == DEFAULT_SURVEY_SLUG))
+    """Return the default survey, creating and committing it when missing (setup only).
+
+    ``survey db upgrade`` already creates it; this is for setups that start from an empty
+    schema (tests, benchmarks, the demo on a database whose survey was deleted).
+    """
+    survey = get_survey(DEFAULT_SURVEY_SLUG)
     if survey is not None:
         return survey
+    survey = _default_survey()
+    try:
+        # A savepoint: losing the race undoes this insert only, never the caller's work.
+        with db.session.begin_nested():
+            db.session.add(survey)
+    except IntegrityError:
+        # Another process created it first (two setups at once): use theirs.
+        return db.session.scalars(select(Survey).where(Survey.slug == DEFAULT_SURVEY_SLUG)).one()
+    db.session.commit()
+    log.info("created the default survey %s", DEFAULT_SURVEY_SLUG)
+    return survey
+
+
+def _default_survey() -> Survey:
     survey = Survey(
         slug=DEFAULT_SURVEY_SLUG,
-        title={"en": "After support", "es": "Después de la atención"},
+        title=dict(DEFAULT_SURVEY_TITLE),
         status=SurveyStatus.ACTIVE,
-        triggers=["ticket_closed"],
+        triggers=list(DEFAULT_SURVEY_TRIGGERS),
     )
     for position, (key, kind, required, prompt, options) in enumerate(DEFAULT_QUESTIONS):
         survey.questions.append(
             Question(
                 key=key,
-                kind=kind,
+                kind=QuestionKind(kind),
                 required=required,
                 prompt=prompt,
                 options=options,
                 position=position,
             )
         )
-    db.session.add(survey)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another process created it first (two first requests at once): use theirs.
-        db.session.rollback()
-        return db.session.scalars(select(Survey).where(Survey.slug == DEFAULT_SURVEY_SLUG)).one()
     return survey
 
 
-def surveys_with_response_counts() -> list[tuple[Survey, int, int]]:
-    """Return every survey with its completed and partial response counts."""
-    completed = func.count(Response.completed_at)
-    started = func.count(Response.id)
-    rows = db.session.execute(
-        select(Survey, completed, started - completed)
-        .outerjoin(Response, Response.survey_id == Survey.id)
-        .group_by(Survey.id)
-        .order_by(Survey.created_at, Survey.id)
-    ).all()
-    return [(survey, int(done), int(partial)) for survey, done, partial in rows]
+def reword_question(slug: str, key: str, prompt: Mapping[str, str]) -> Question:
+    """Replace a question's prompt in the given locales and commit; other locales stay."""
+    question = db.session.scalar(
+        select(Question).join(Question.survey).where(Survey.slug == slug, Question.key == key)
+    )
+    if question is None:
+        raise SurveyError(f"survey {slug!r} has no question {key!r}")
+    blank = sorted(locale for locale, text in prompt.items() if not text.strip())
+    if blank:
+        raise SurveyError(f"the prompt cannot be empty (locale {', '.join(blank)})")
+    # A new dict, not an in-place edit: JSON columns only see a changed value as a change.
+    question.prompt = {**question.prompt, **{k: v.strip() for k, v in prompt.items()}}
+    db.session.commit()
+    log.info("reworded question %s of survey %s (%s)", key, slug, ", ".join(sorted(prompt)))
+    return question

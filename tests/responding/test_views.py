@@ -133,22 +133,59 @@ def test_score_save_from_a_scanner_is_flagged_until_a_person_confirms(
     assert answers_by_key(app) == {"nps": Decimal(8)}
 
 
-def test_score_save_within_seconds_of_delivery_is_suspected(
-    app: Flask, client: FlaskClient, invited: Invited
+def test_score_save_within_the_window_after_delivery_is_suspected(
+    app: Flask, database_url: str, invited: Invited
 ) -> None:
+    from survey import create_app
     from survey.database import utcnow
 
-    with app.app_context():
+    # A window of a day: however slow the machine, the save lands inside it. The window's
+    # edge is checked without a clock below.
+    windowed = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SURVEY_DATABASE_URL": database_url,
+            "SURVEY_SCANNER_WINDOW_SECONDS": 86_400,
+        }
+    )
+    with windowed.app_context():
         db.session.get(Invitation, invited.invitation_id).sent_at = utcnow()
         db.session.commit()
+    client = windowed.test_client()
     page = client.get(f"{invited.path}?score=3")
     client.post(
         f"{invited.path}/score",
         data={"csrf_token": csrf_token(page.text), "score": "3"},
         headers={"Accept": "application/json", "User-Agent": PHONE_UA},
     )
-    with app.app_context():
-        assert db.session.scalars(select(Response)).one().suspected_scanner is True
+    with windowed.app_context():
+        suspected = db.session.scalars(select(Response)).one().suspected_scanner
+        db.session.remove()
+        db.engine.dispose()
+    assert suspected is True
+
+
+@pytest.mark.parametrize(
+    ("seconds_after_delivery", "user_agent", "suspected"),
+    [
+        (10, PHONE_UA, True),  # the window's last second
+        (11, PHONE_UA, False),
+        (3600, "Mozilla/5.0 (Barracuda LinkProtect)", True),
+        (3600, "", True),
+    ],
+)
+def test_scanner_window_edge_and_automated_agents(
+    seconds_after_delivery: int, user_agent: str, suspected: bool
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from survey.responding.services import ClientInfo, InvitationRef, is_suspected_scanner
+
+    sent_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    invitation = InvitationRef(1, 1, None, "es", sent_at, None, None)
+    client = ClientInfo(ip_address="127.0.0.1", user_agent=user_agent)
+    now = sent_at + timedelta(seconds=seconds_after_delivery)
+    assert is_suspected_scanner(invitation, client, now, window=10) is suspected
 
 
 def test_plain_button_without_javascript_saves_and_returns_to_the_form(

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from survey.distribution.funnel import Funnel, invitation_funnel, outbox_counts
+from survey.insights.funnel import Funnel, invitation_funnel, outbox_counts
 from survey.distribution.intake import record_touchpoints
 from survey.distribution.models import TouchpointSource
 from survey.distribution.services import invite_by_email

@@ -1,0 +1,1 @@
+"""Reporting reads: funnels, response counts and (later) rollups and dashboard queries."""
