@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | type[Config] | str | None = None) -> 
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_subscribers(app)
     return app
 
 
@@ -160,6 +161,17 @@ def register_errorhandlers(app: Flask) -> None:
     from survey.errors import register
 
     register(app)
+
+
+def register_subscribers(app: Flask) -> None:
+    """Plug features into the shared machinery: outbox channels and domain signals."""
+    from survey.mail.sending import register as register_mail_channel
+    from survey.webhooks.channel import register as register_webhook_channel
+    from survey.webhooks.subscribers import register as register_webhook_subscribers
+
+    register_mail_channel(app)
+    register_webhook_channel(app)
+    register_webhook_subscribers(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
     from survey.demo.cli import demo
     from survey.distribution.cli import import_touchpoints, invite, surveys
     from survey.insights.cli import outbox
-    from survey.mail.cli import worker
+    from survey.outbox.cli import worker
     from survey.webhooks.cli import webhooks
 
     for command in (

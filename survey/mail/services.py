@@ -18,7 +18,7 @@ from survey.distribution.models import Invitation
 from survey.distribution.services import find_invitation_by_token
 from survey.distribution.tokens import looks_like_token
 from survey.extensions import db
-from survey.webhooks.services import contact_unsubscribed_payload, enqueue_event
+from survey.signals import contact_unsubscribed
 
 
 def find_unsubscribe_invitation(token: str) -> Invitation | None:
@@ -50,9 +50,7 @@ def unsubscribe_contact(invitation: Invitation, now: datetime | None = None) -> 
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed:
-        contact = db.session.get(Contact, invitation.contact_id, populate_existing=True)
-        assert contact is not None
-        enqueue_event("contact.unsubscribed", contact_unsubscribed_payload(contact, now), now)
+        contact_unsubscribed.send(contact_id=invitation.contact_id, unsubscribed_at=now)
     db.session.commit()
     return bool(changed)
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, delete, exists, select, text, update
+from sqlalchemy import Insert, Select, bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey.database import utcnow
@@ -19,10 +19,9 @@ from survey.distribution.services import opened_by_digest
 from survey.distribution.tokens import hash_token, looks_like_token
 from survey.extensions import db
 from survey.responding.models import Answer, Response
+from survey.signals import response_completed
 from survey.surveys.definitions import QuestionDefinition, SurveyDefinition, survey_definition
 from survey.surveys.models import SCALES, QuestionKind, Survey
-from survey.webhooks.models import WebhookEndpoint
-from survey.webhooks.services import enqueue_response_completed
 
 #: User agents of link scanners and HTTP libraries: a person does not open a survey with these.
 SCANNER_AGENTS = re.compile(
@@ -78,8 +77,6 @@ class OpenedLink:
     state: LinkState
     invitation: InvitationRef | None = None
     survey: SurveyDefinition | None = None
-    #: Whether any webhook endpoint is active: without one, completing costs no extra query.
-    webhooks_active: bool = True
 
 
 class SaveOutcome(StrEnum):
@@ -97,7 +94,7 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
     row = db.session.execute(_open_link_statement(), {"digest": hash_token(token)}).first()
     if row is None:
         return OpenedLink(LinkState.UNKNOWN)
-    *fields, completed_at, version, webhooks_active = row
+    *fields, completed_at, version = row
     invitation = InvitationRef(*fields)
     if invitation.erased_at is not None:
         return OpenedLink(LinkState.GONE)
@@ -108,7 +105,7 @@ def open_link(token: str, now: datetime | None = None) -> OpenedLink:
         state = LinkState.GONE
     else:
         state = LinkState.OPEN
-    return OpenedLink(state, invitation, survey, bool(webhooks_active))
+    return OpenedLink(state, invitation, survey)
 
 
 @cache
@@ -119,7 +116,6 @@ def _open_link_statement() -> Select[Any]:
             *(getattr(Invitation, name) for name in InvitationRef.__slots__),
             Response.completed_at,
             Survey.version,
-            exists().where(WebhookEndpoint.active.is_(True)).label("webhooks_active"),
         )
         .join(Survey, Survey.id == Invitation.survey_id)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
@@ -171,13 +167,8 @@ def submit_answers(
     values: dict[str, str | None],
     client: ClientInfo,
     now: datetime | None = None,
-    *,
-    webhooks_active: bool = True,
 ) -> SaveOutcome:
-    """Complete the invitation's response with the form's answers, exactly once.
-
-    ``webhooks_active=False`` (from :func:`open_link`) skips looking for webhook subscribers.
-    """
+    """Complete the invitation's response with the form's answers, exactly once."""
     now = now or utcnow()
     completion = {
         "completed_at": now,
@@ -195,7 +186,7 @@ def submit_answers(
     if db.engine.dialect.name == "postgresql":
         response_id = _store_fresh_response_postgresql(invitation, stored, now, completion)
         if response_id is not None:
-            return _finish_completion(response_id, now, webhooks_active=webhooks_active)
+            return _finish_completion(response_id, now)
     # Most forms arrive with no score saved before: one INSERT stores the completed response.
     response_id = _insert_response(invitation, now, **completion)
     created = response_id is not None
@@ -221,12 +212,13 @@ def submit_answers(
         .where(invitations.c.id == invitation.id)
         .values(status=InvitationStatus.ANSWERED)
     )
-    return _finish_completion(response_id, now, webhooks_active=webhooks_active)
+    return _finish_completion(response_id, now)
 
 
-def _finish_completion(response_id: int, now: datetime, *, webhooks_active: bool) -> SaveOutcome:
-    if webhooks_active:
-        enqueue_response_completed(response_id, now)
+def _finish_completion(response_id: int, now: datetime) -> SaveOutcome:
+    # Subscribers (webhooks) write in this transaction: the response and what announces it
+    # are committed together or not at all.
+    response_completed.send(response_id=response_id, completed_at=now)
     db.session.commit()
     return SaveOutcome.SAVED
 

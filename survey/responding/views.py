@@ -129,13 +129,7 @@ def submit_survey(token: str) -> ViewResult:
     assert opened.invitation is not None
     values = {name: field.data for name, field in form._fields.items()}
     assert opened.survey is not None
-    submit_answers(
-        opened.invitation,
-        opened.survey,
-        values,
-        _client(),
-        webhooks_active=opened.webhooks_active,
-    )
+    submit_answers(opened.invitation, opened.survey, values, _client())
     return redirect(url_for("responding.show_survey", token=token, lang=g.locale), code=303)
 
 

@@ -17,25 +17,10 @@ import json
 import logging
 import socket
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
-
-from sqlalchemy import Connection, select
-
-from survey.database import utcnow
-from survey.extensions import db
-from survey.mail.queue import (
-    BatchReport,
-    OutboxSettings,
-    claim_rows,
-    outcome_connection,
-    record_outcome,
-    release_rows,
-)
-from survey.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +176,9 @@ def event_body(delivery_id: int, event: str, created_at: datetime, payload: Any)
 
 
 @dataclass(frozen=True)
-class _Attempt:
+class Attempt:
+    """One claimed delivery with its endpoint, read in one query."""
+
     delivery_id: int
     event: str
     payload: Any
@@ -202,26 +189,28 @@ class _Attempt:
     active: bool
 
 
-class _Outcome:
+class DeliveryOutcome:
+    """What an attempt came to."""
+
     DELIVERED = "delivered"
     RETRY = "retry"
     FAILED = "failed"
 
 
 def attempt_delivery(
-    attempt: _Attempt, *, timeout: float, allow_private: bool
+    attempt: Attempt, *, timeout: float, allow_private: bool
 ) -> tuple[str, int | None, str | None]:
     """Try one delivery; return (outcome, HTTP status, error)."""
     if not attempt.active:
-        return _Outcome.FAILED, None, "the endpoint is disabled"
+        return DeliveryOutcome.FAILED, None, "the endpoint is disabled"
     body = event_body(attempt.delivery_id, attempt.event, attempt.created_at, attempt.payload)
     try:
         parts = check_url(attempt.url, allow_private=allow_private)
         addresses = resolve_safely(parts, allow_private=allow_private)
     except UnsafeWebhookURLError as error:
-        return _Outcome.FAILED, None, f"refused: {error}"
+        return DeliveryOutcome.FAILED, None, f"refused: {error}"
     except UnresolvableHostError as error:
-        return _Outcome.RETRY, None, str(error)
+        return DeliveryOutcome.RETRY, None, str(error)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
@@ -232,88 +221,9 @@ def attempt_delivery(
     try:
         status = post_json(parts, addresses[0], body, headers, timeout)
     except (OSError, http.client.HTTPException) as error:
-        return _Outcome.RETRY, None, f"{type(error).__name__}: {error}"
+        return DeliveryOutcome.RETRY, None, f"{type(error).__name__}: {error}"
     if 200 <= status < 300:
-        return _Outcome.DELIVERED, status, None
+        return DeliveryOutcome.DELIVERED, status, None
     if status >= 500 or status in RETRYABLE_CLIENT_ERRORS:
-        return _Outcome.RETRY, status, f"HTTP {status}"
-    return _Outcome.FAILED, status, f"HTTP {status}"
-
-
-def _load(delivery_ids: list[int]) -> list[_Attempt]:
-    rows = db.session.execute(
-        select(
-            WebhookDelivery.id,
-            WebhookDelivery.event,
-            WebhookDelivery.payload,
-            WebhookDelivery.created_at,
-            WebhookDelivery.attempts,
-            WebhookEndpoint.url,
-            WebhookEndpoint.secret,
-            WebhookEndpoint.active,
-        )
-        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-        .where(WebhookDelivery.id.in_(delivery_ids))
-        .order_by(WebhookDelivery.id)
-    ).all()
-    db.session.commit()
-    return [_Attempt(*row) for row in rows]
-
-
-def _record(
-    database: Connection,
-    attempt: _Attempt,
-    outcome: tuple[str, int | None, str | None],
-    worker: str,
-    settings: OutboxSettings,
-    report: BatchReport,
-) -> None:
-    kind, status, error = outcome
-    now = utcnow()
-    attempts = attempt.attempts + 1
-    values: dict[str, Any] = {"attempts": attempts, "response_status": status, "last_error": error}
-    if kind == _Outcome.DELIVERED:
-        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
-        report.sent += 1
-    elif kind == _Outcome.RETRY and attempts < settings.max_attempts:
-        values["send_after"] = now + settings.backoff(attempts)
-        report.retrying += 1
-    else:
-        if kind == _Outcome.RETRY:
-            values["last_error"] = f"gave up after {attempts} attempts: {error}"
-        values["status"] = DeliveryStatus.FAILED
-        report.failed += 1
-    record_outcome(database, WebhookDelivery, attempt.delivery_id, worker, values)
-
-
-def deliver_due_webhooks(
-    worker: str,
-    settings: OutboxSettings,
-    *,
-    timeout: float,
-    allow_private: bool,
-    should_stop: Callable[[], bool] = lambda: False,
-) -> BatchReport:
-    """Claim one batch of due webhook deliveries, post them, and return what happened."""
-    now = utcnow()
-    claimed = claim_rows(
-        WebhookDelivery,
-        [WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.send_after <= now],
-        [WebhookDelivery.send_after, WebhookDelivery.id],
-        worker,
-        settings,
-        now,
-    )
-    report = BatchReport(claimed=len(claimed))
-    if not claimed:
-        return report
-    pending = _load(claimed)
-    deadline = time.monotonic() + settings.working_seconds
-    with outcome_connection() as database:
-        while pending and not should_stop() and time.monotonic() < deadline:
-            attempt = pending.pop(0)
-            outcome = attempt_delivery(attempt, timeout=timeout, allow_private=allow_private)
-            _record(database, attempt, outcome, worker, settings, report)
-        left = [a.delivery_id for a in pending]
-        report.released += release_rows(database, WebhookDelivery, left, worker)
-    return report
+        return DeliveryOutcome.RETRY, status, f"HTTP {status}"
+    return DeliveryOutcome.FAILED, status, f"HTTP {status}"

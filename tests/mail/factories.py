@@ -23,16 +23,31 @@ def pending_invitations(
     domain: str = "example.com",
     send_after: datetime | None = None,
     expires_at: datetime | None = None,
+    timezone: str | None = None,
+    quiet_hours: tuple[int, int] = (0, 0),
 ) -> list[int]:
-    """Insert contacts with pending, token-less invitations due now; return their ids."""
+    """Insert contacts with pending, token-less invitations due now; return their ids.
+
+    The survey's quiet hours are off unless given, so that tests pass at any hour of the day.
+    """
     now = utcnow()
     with app.app_context():
         survey = ensure_default_survey()
+        survey.quiet_start_hour, survey.quiet_end_hour = quiet_hours
         start = db.session.scalar(select(db.func.count(Contact.id))) or 0
         emails = [f"cliente{start + i}@{domain}" for i in range(count)]
         db.session.execute(
             insert(Contact),
-            [{"email": e, "name": name, "locale": locale, "created_at": now} for e in emails],
+            [
+                {
+                    "email": e,
+                    "name": name,
+                    "locale": locale,
+                    "timezone": timezone,
+                    "created_at": now,
+                }
+                for e in emails
+            ],
         )
         contact_ids = db.session.scalars(
             select(Contact.id).where(Contact.email.in_(emails)).order_by(Contact.id)

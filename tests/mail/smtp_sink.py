@@ -15,6 +15,7 @@ from email.parser import BytesParser
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 def free_port() -> int:
@@ -44,11 +45,27 @@ class Received:
 
 
 @dataclass
+class Hold:
+    """Stops the server once it has stored message number ``at``, before it answers 250.
+
+    ``stored`` is set when that message is stored (the server has accepted it), ``release``
+    lets the server answer, and ``replied`` is set once its "250 OK" has been written to the
+    sender: a test can act at each of these moments without guessing at timings.
+    """
+
+    at: int
+    stored: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    replied: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class SinkHandler:
     """Stores each message, then answers with the next scripted reply (250 by default).
 
-    ``delay`` is slept after storing and before answering: a crash in that window is the
-    one case where the server has the message and the sender does not know it.
+    ``hold`` stops the server between storing one message and answering it: a crash around
+    that moment is the one case where the server has the message and the sender's database
+    does not record it.
     """
 
     received: list[Received] = field(default_factory=list)
@@ -58,7 +75,7 @@ class SinkHandler:
     refuse: dict[str, str] = field(default_factory=dict)
     #: Messages answered with anything but 250 at DATA (the sender was told to retry).
     refused: list[Received] = field(default_factory=list)
-    delay: float = 0.0
+    hold: Hold | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
@@ -74,9 +91,29 @@ class SinkHandler:
             reply = self.replies.popleft() if self.replies else "250 OK"
             got = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
             (self.received if reply.startswith("250") else self.refused).append(got)
-        if self.delay:
-            await asyncio.sleep(self.delay)
+            hold = self.hold if self.hold and len(self.received) == self.hold.at else None
+        if hold is not None:
+            hold.stored.set()
+            # Waits in a thread: the server keeps serving other sessions meanwhile.
+            await asyncio.get_running_loop().run_in_executor(None, hold.release.wait, 120)
+            session.heard_hold = hold
         return reply
+
+
+class _NotifyingSMTP(SMTP):
+    """Tells a Hold once the held message's reply has been written to the sender."""
+
+    async def push(self, status: Any) -> None:
+        await super().push(status)
+        hold = getattr(self.session, "heard_hold", None)
+        if hold is not None:
+            self.session.heard_hold = None  # type: ignore[union-attr]
+            hold.replied.set()
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _NotifyingSMTP(self.handler, **self.SMTP_kwargs)
 
 
 @dataclass
@@ -106,7 +143,7 @@ def running_sink(handler: SinkHandler | None = None) -> Iterator[Sink]:
     """Run an SMTP server on a free port of 127.0.0.1 while the block runs."""
     handler = handler or SinkHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = _Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield Sink("127.0.0.1", port, handler)

@@ -14,7 +14,7 @@ from survey.contacts.models import Contact
 from survey.database import utcnow
 from survey.distribution.models import Invitation, InvitationStatus
 from survey.extensions import db
-from survey.mail.queue import OutboxSettings
+from survey.outbox.queue import OutboxSettings
 from survey.surveys.models import Survey
 from tests.mail.factories import pending_invitations
 from tests.mail.smtp_sink import Sink, free_port
@@ -40,8 +40,8 @@ def _token(data: bytes) -> str:
     return match.group(1)
 
 
-def _run_until(runner: FlaskCliRunner, done: callable, seconds: float = 10.0) -> int:  # type: ignore[valid-type]
-    """Run `survey worker --once` until ``done()``; return how many runs it took."""
+def _run_until(runner: FlaskCliRunner, done: callable, seconds: float = 120.0) -> int:  # type: ignore[valid-type]
+    """Run `survey worker --once` until ``done()`` (polling, with a generous deadline)."""
     deadline = time.monotonic() + seconds
     runs = 0
     while time.monotonic() < deadline:
@@ -54,7 +54,7 @@ def _run_until(runner: FlaskCliRunner, done: callable, seconds: float = 10.0) ->
     raise AssertionError("the outbox did not get there in time")
 
 
-def test_451_is_retried_with_a_new_token_and_the_same_message_id(
+def test_451_is_retried_with_the_same_link_and_the_same_message_id(
     mail_app: Flask, runner: FlaskCliRunner, sink: Sink
 ) -> None:
     sink.handler.replies.extend(["451 4.3.0 Try again later"] * 2)
@@ -73,15 +73,14 @@ def test_451_is_retried_with_a_new_token_and_the_same_message_id(
     assert sent.status is InvitationStatus.SENT
     assert sent.attempts == 3
     assert sent.last_error is None
-    refused_tokens = {_token(r.data) for r in sink.handler.refused}
     delivered = sink.received[0]
-    assert len(refused_tokens) == 2
-    assert _token(delivered.data) not in refused_tokens
+    # Every attempt carries the same link (derived from the row, not drawn anew), so a copy
+    # that a server accepted while the worker lost track of it opens the survey too.
+    assert {_token(r.data) for r in sink.handler.refused} == {_token(delivered.data)}
     assert {r.message_id for r in sink.handler.refused} == {delivered.message_id}
     assert sent.message_id == delivered.message_id
     client = mail_app.test_client()
     assert client.get(f"/r/{_token(delivered.data)}").status_code == 200
-    assert client.get(f"/r/{refused_tokens.pop()}").status_code == 404
 
 
 def test_550_fails_for_good_with_the_servers_message(

@@ -27,13 +27,14 @@ from survey.extensions import db
 
 @dataclass(frozen=True)
 class OutboxSettings:
-    """How the worker batches, leases and retries."""
+    """How the worker batches, leases, retries and polls, shared by every channel."""
 
     batch_size: int = 50
     lease_seconds: float = 300.0
     retry_base_seconds: float = 60.0
     retry_max_seconds: float = 6 * 3600.0
     max_attempts: int = 8
+    poll_seconds: float = 5.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> OutboxSettings:
@@ -44,6 +45,7 @@ class OutboxSettings:
             retry_base_seconds=float(config["SURVEY_OUTBOX_RETRY_BASE_SECONDS"]),
             retry_max_seconds=float(config["SURVEY_OUTBOX_RETRY_MAX_SECONDS"]),
             max_attempts=max(1, int(config["SURVEY_OUTBOX_MAX_ATTEMPTS"])),
+            poll_seconds=float(config["SURVEY_OUTBOX_POLL_SECONDS"]),
         )
 
     def backoff(self, failed_attempts: int) -> timedelta:
@@ -73,6 +75,8 @@ class BatchReport:
     failed: int = 0
     #: Claimed but handed back untouched (stop requested, or the lease running out).
     released: int = 0
+    #: Due, but inside the contact's quiet hours: back in the queue until they end.
+    deferred: int = 0
 
     def __add__(self, other: BatchReport) -> BatchReport:
         return BatchReport(
@@ -83,7 +87,7 @@ class BatchReport:
         """Return a one-line human summary."""
         return (
             f"{self.sent} sent, {self.skipped} skipped, {self.retrying} to retry, "
-            f"{self.failed} failed, {self.released} released"
+            f"{self.failed} failed, {self.released} released, {self.deferred} deferred"
         )
 
 
@@ -93,8 +97,8 @@ def worker_name() -> str:
 
 
 def lease_is_free(model: Any, now: datetime) -> ColumnElement[bool]:
-    """Return the condition "nobody holds a live lease on this row"."""
-    return (model.leased_until.is_(None)) | (model.leased_until < now)
+    """Return the condition "nobody holds a live lease on this row" (a lease ends at its time)."""
+    return (model.leased_until.is_(None)) | (model.leased_until <= now)
 
 
 def claim_rows(
