@@ -10,11 +10,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from survey.insights.funnel import Funnel, invitation_funnel, outbox_counts
 from survey.distribution.intake import record_touchpoints
 from survey.distribution.models import TouchpointSource
 from survey.distribution.services import invite_by_email
 from survey.extensions import db
+from survey.insights.funnel import Funnel, invitation_funnel, outbox_counts
 from survey.models import Invitation, Response, Survey, Team
 from survey.surveys.services import ensure_default_survey
 from tests.touchpoint_factories import checked, event
