@@ -78,6 +78,7 @@ def test_real_pages_and_errors_carry_the_headers(app: Flask, client: FlaskClient
 def test_production_adds_hsts_and_hides_the_dev_mail_folder(app: Flask, database_url: str) -> None:
     """The app fixture empties the tables afterwards; this test builds its own production app."""
     from survey import create_app
+    from survey.extensions import db
 
     production = create_app(
         {
@@ -95,6 +96,9 @@ def test_production_adds_hsts_and_hides_the_dev_mail_folder(app: Flask, database
         response = client.get(path)
         assert response.status_code == 404
         assert_secured(response, path)
+    with production.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_dev_mail_stays_open_to_admins_outside_production(
