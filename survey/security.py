@@ -175,7 +175,8 @@ def too_many_attempts(wait_seconds: int) -> Response:
         from flask import jsonify
 
         response = jsonify(
-            error={"code": "too_many_failures", "message": "too many failed attempts; wait"}
+            error="too_many_failures",
+            message=f"too many failed attempts from this address; retry in {wait_seconds} s",
         )
         response.status_code = 429
     else:
@@ -183,6 +184,17 @@ def too_many_attempts(wait_seconds: int) -> Response:
         response = current_app.make_response((page, status))
     response.headers["Retry-After"] = str(wait_seconds)
     return response
+
+
+def refuse_repeated_failures(name: str) -> Response | None:
+    """Return a 429 when the client's address has failed too often under a limit, else None."""
+    wait = failure_limit(name).blocked(client_address())
+    return None if wait is None else too_many_attempts(wait)
+
+
+def count_failure(name: str) -> None:
+    """Count one failure of the client's address under a limit (e.g. ``"api_key"``)."""
+    failure_limit(name).fail(client_address())
 
 
 def register(app: Flask) -> None:

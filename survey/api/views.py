@@ -16,6 +16,7 @@ from survey.distribution.intake import IntakeError, record_touchpoints
 from survey.distribution.models import TouchpointSource
 from survey.distribution.schema import MAX_BATCH, FieldError, Notice, check_events, unpack_batch
 from survey.extensions import csrf, db
+from survey.security import count_failure, refuse_repeated_failures
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Callers authenticate with a bearer key on every request: there is no cookie to forge.
@@ -59,10 +60,15 @@ def require_api_key() -> ResponseReturnValue | None:
     """Refuse requests without a valid key: 401 when missing or unknown, 403 when revoked."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    # Guessed keys: failures count per address on their own counter (survey/security.py).
+    if (refused := refuse_repeated_failures("api_key")) is not None:
+        return refused
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     state, api_key = check_api_key(key.strip() if scheme.lower() == "bearer" else None)
     if state is KeyCheck.MISSING:
         return api_error(401, "missing_api_key", "send the header Authorization: Bearer <key>")
+    if state in (KeyCheck.UNKNOWN, KeyCheck.REVOKED):
+        count_failure("api_key")
     if state is KeyCheck.UNKNOWN:
         return api_error(401, "invalid_api_key", "this API key is not known")
     if state is KeyCheck.REVOKED:
