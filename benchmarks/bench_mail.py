@@ -107,6 +107,8 @@ def prepare(url: str, instance: Path) -> None:
         db.session.execute(delete(Contact))
         db.session.commit()
         survey = ensure_default_survey()
+        # No quiet hours: the figure must not depend on the hour the benchmark runs at.
+        survey.quiet_start_hour = survey.quiet_end_hour = 0
         now = utcnow()
         db.session.execute(
             insert(Contact),
@@ -188,7 +190,7 @@ def run_workers(url: str, instance: Path, port: int, processes: int) -> float:
 def render_messages(url: str, instance: Path) -> list[tuple[str, str, bytes]]:
     """Render the messages the worker sends, once, for the bare smtplib ceiling."""
     from survey.database import utcnow
-    from survey.distribution.tokens import new_token
+    from survey.distribution.tokens import derived_token, link_token_key
     from survey.mail.rendering import InvitationContent, render_invitation
 
     app = _app(url, instance)
@@ -207,7 +209,8 @@ def render_messages(url: str, instance: Path) -> list[tuple[str, str, bytes]]:
                 low_label="Nada probable",
                 high_label="Muy probable",
             )
-            mail = render_invitation(content, new_token(), now=now)
+            token = derived_token(link_token_key(app.config["SECRET_KEY"]), "invitation", i + 1)
+            mail = render_invitation(content, token, now=now)
             messages.append((mail.sender, mail.recipient, mail.data))
     return messages
 

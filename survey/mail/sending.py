@@ -109,6 +109,7 @@ def _reminder_conditions(now: datetime, max_attempts: int) -> list[Any] | None:
                 Invitation.survey_id == survey_id, Invitation.sent_at <= now - timedelta(days=days)
             )
             for survey_id, days in surveys
+            if days is not None
         ),
     )
     return [

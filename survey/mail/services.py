@@ -9,8 +9,9 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from survey.contacts.models import Contact
 from survey.database import utcnow
@@ -43,12 +44,13 @@ def unsubscribe_contact(invitation: Invitation, now: datetime | None = None) -> 
     arriving together, unsubscribe once and announce it once.
     """
     now = now or utcnow()
-    changed = db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Contact)
         .where(Contact.id == invitation.contact_id, Contact.unsubscribed_at.is_(None))
         .values(unsubscribed_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    changed = result.rowcount
     if changed:
         contact_unsubscribed.send(contact_id=invitation.contact_id, unsubscribed_at=now)
     db.session.commit()
@@ -116,6 +118,6 @@ def read_dev_mail(folder: Path, name: str) -> DevMailMessage | None:
     return DevMailMessage(
         summary=_summary(name, message),
         headers=[(key, str(value)) for key, value in message.items()],
-        text=text_part.get_content() if text_part is not None else None,  # type: ignore[attr-defined]
-        html=html_part.get_content() if html_part is not None else None,  # type: ignore[attr-defined]
+        text=text_part.get_content() if text_part is not None else None,
+        html=html_part.get_content() if html_part is not None else None,
     )

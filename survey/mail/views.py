@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
 
 from survey.auth.models import Role
+from survey.auth.policies import respondent, role_required
 from survey.distribution.models import Invitation
 from survey.extensions import csrf
 from survey.i18n import supported_locale
@@ -32,6 +32,7 @@ def _invitation(token: str) -> Invitation:
 
 
 @bp.get("/u/<token>")
+@respondent
 def show_unsubscribe(token: str) -> ResponseReturnValue:
     """Ask to confirm. Never writes: mail scanners open every link in a message."""
     invitation = _invitation(token)
@@ -41,6 +42,7 @@ def show_unsubscribe(token: str) -> ResponseReturnValue:
 
 @bp.post("/u/<token>")
 @csrf.exempt
+@respondent
 def unsubscribe(token: str) -> ResponseReturnValue:
     """Unsubscribe the contact: the page's button, or a mail client's RFC 8058 one-click POST.
 
@@ -52,16 +54,10 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     return render_template("mail/unsubscribe.html", token=token, done=True, locale=g.locale)
 
 
-def _require_admin() -> None:
-    if current_user.role is not Role.ADMIN:
-        abort(403)
-
-
 @bp.get("/dev/mail")
-@login_required
+@role_required(Role.ADMIN)
 def list_dev_messages() -> ResponseReturnValue:
     """List the messages the file transport kept (development without SMTP)."""
-    _require_admin()
     folder = dev_mail_folder(current_app.instance_path)
     return render_template(
         "mail/dev_list.html",
@@ -72,10 +68,9 @@ def list_dev_messages() -> ResponseReturnValue:
 
 
 @bp.get("/dev/mail/<name>")
-@login_required
+@role_required(Role.ADMIN)
 def show_dev_message(name: str) -> ResponseReturnValue:
     """Show one kept message: the HTML part in a sandboxed frame, the text part below."""
-    _require_admin()
     message = read_dev_mail(dev_mail_folder(current_app.instance_path), name)
     if message is None:
         abort(404)

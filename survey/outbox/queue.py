@@ -98,7 +98,8 @@ def worker_name() -> str:
 
 def lease_is_free(model: Any, now: datetime) -> ColumnElement[bool]:
     """Return the condition "nobody holds a live lease on this row" (a lease ends at its time)."""
-    return (model.leased_until.is_(None)) | (model.leased_until <= now)
+    free: ColumnElement[bool] = model.leased_until.is_(None) | (model.leased_until <= now)
+    return free
 
 
 def claim_rows(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,24 +12,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.outbox.channels import Outcome, QueueChannel, Result, RowQueue, register_channel
 from survey.outbox.queue import OutboxSettings, claim_rows
-from survey.webhooks.delivery import Attempt, DeliveryOutcome, attempt_delivery
+from survey.webhooks.delivery import Attempt, DeliveryOutcome, WebhookSettings, attempt_delivery
 from survey.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-
-
-@dataclass(frozen=True)
-class WebhookSettings:
-    """How deliveries are made, read once per worker."""
-
-    timeout_seconds: float = 10.0
-    allow_private: bool = False
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> WebhookSettings:
-        """Read SURVEY_WEBHOOK_TIMEOUT_SECONDS and SURVEY_WEBHOOKS_ALLOW_PRIVATE."""
-        return cls(
-            timeout_seconds=float(config["SURVEY_WEBHOOK_TIMEOUT_SECONDS"]),
-            allow_private=bool(config["SURVEY_WEBHOOKS_ALLOW_PRIVATE"]),
-        )
 
 
 class WebhookQueue(RowQueue[Attempt]):

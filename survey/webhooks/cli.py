@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from survey.webhooks.delivery import WebhookSettings
 from survey.webhooks.services import (
     EVENTS,
     WebhookError,
@@ -26,7 +28,8 @@ def webhooks() -> None:
 def add(url: str, events: str, description: str | None) -> None:
     """Register an endpoint and print its signing secret (shown only this once)."""
     try:
-        endpoint, secret = register_endpoint(url, events.split(","), description)
+        settings = WebhookSettings.from_config(current_app.config)
+        endpoint, secret = register_endpoint(url, events.split(","), description, settings=settings)
     except WebhookError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"added webhook {endpoint.id}: {endpoint.url} ({', '.join(endpoint.events)})")

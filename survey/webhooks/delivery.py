@@ -17,6 +17,7 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,22 @@ SIGNATURE_HEADER = "Heard-Signature"
 USER_AGENT = "Heard-Webhooks/1"
 #: Statuses worth retrying among the 4xx: the receiver was slow or asked us to slow down.
 RETRYABLE_CLIENT_ERRORS = {408, 429}
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """How deliveries are made, read once per worker."""
+
+    timeout_seconds: float = 10.0
+    allow_private: bool = False
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> WebhookSettings:
+        """Read SURVEY_WEBHOOK_TIMEOUT_SECONDS and SURVEY_WEBHOOKS_ALLOW_PRIVATE."""
+        return cls(
+            timeout_seconds=float(config["SURVEY_WEBHOOK_TIMEOUT_SECONDS"]),
+            allow_private=bool(config["SURVEY_WEBHOOKS_ALLOW_PRIVATE"]),
+        )
 
 
 class UnsafeWebhookURLError(ValueError):

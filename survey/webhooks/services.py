@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from survey.contacts.models import Contact, Team
@@ -24,6 +23,7 @@ from survey.surveys.models import Question, Survey
 from survey.webhooks.delivery import (
     UnresolvableHostError,
     UnsafeWebhookURLError,
+    WebhookSettings,
     check_url,
     resolve_safely,
 )
@@ -47,10 +47,14 @@ def _parse_events(events: Iterable[str]) -> list[str]:
 
 
 def register_endpoint(
-    url: str, events: Iterable[str], description: str | None = None
+    url: str,
+    events: Iterable[str],
+    description: str | None = None,
+    *,
+    settings: WebhookSettings,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint and commit; return it with its signing secret (shown once)."""
-    allow_private = bool(current_app.config["SURVEY_WEBHOOKS_ALLOW_PRIVATE"])
+    allow_private = settings.allow_private
     chosen = _parse_events(events)
     if len(url) > 2000:
         raise WebhookError("url: at most 2000 characters")
