@@ -12,13 +12,14 @@ Themes with fewer than ``min_n`` answers on either side are listed apart as "not
 and never ranked. Rank themes (``key_drivers_from_report`` takes them from
 ``analysis.themes.extract``), not every phrase: variants of one topic would split its weight.
 
-Each ranked theme's difference gets a two-sided p-value from the same adjusted-Wald standard
-error as its interval, and the p-values of all ranked themes are corrected with
-Benjamini-Hochberg: ``Driver.significant`` is the corrected verdict (false discovery rate
-``fdr``, 5 % by default), so when scores have nothing to do with the themes, at most one report
-in twenty shows a significant driver, however many themes it ranks.
-``difference.significant`` stays the uncorrected verdict of one theme on its own. Ranking by
-impact says nothing about cause.
+Each ranked theme's difference gets a two-sided p-value (a z-test with the variance of both
+groups pooled, as "no difference" has it, and a continuity correction), and the p-values of all
+ranked themes are corrected with Benjamini-Hochberg: ``Driver.significant`` is the corrected
+verdict (false discovery rate ``fdr``, 5 % by default). When the scores have nothing to do with
+the themes, a report then shows a significant driver about one time in twenty or less (4-5 % of
+reports in simulations), however many themes it ranks. ``difference.significant`` stays the
+uncorrected verdict of one theme on its own, from its interval. Ranking by impact says nothing
+about cause.
 """
 
 from __future__ import annotations
@@ -41,10 +42,6 @@ if TYPE_CHECKING:
 DEFAULT_MIN_N = 30
 #: False discovery rate of ``Driver.significant``.
 DEFAULT_FDR = 0.05
-#: Pseudo-answers of the adjusted Wald, as in analysis.nps: 3 in all, 3/4 each to promoters
-#: and detractors.
-_ADDED_ANSWERS = 3.0
-_ADDED_EACH_SIDE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +55,7 @@ class Driver:
     share: float
     impact: float
     enough_data: bool
-    #: two-sided p-value of the difference (1.0 when not ranked)
+    #: two-sided p-value of the difference, before any correction
     p_value: float = 1.0
     #: the p-value after Benjamini-Hochberg across the ranked themes
     q_value: float = 1.0
@@ -145,22 +142,26 @@ def _driver(
 
 
 def _p_value(a: NpsCounts, b: NpsCounts) -> float:
-    """Return the two-sided p-value of NPS(b) - NPS(a), as analysis.nps.difference tests it."""
+    """Return the two-sided p-value of NPS(b) - NPS(a) under "no difference".
+
+    The variance is that of both groups pooled, as "no difference" has it (a score test, like
+    the pooled two-proportion test), and the difference is shrunk by half a step of each
+    group's NPS (a continuity correction, as NPS moves in steps of 1/n). With the adjusted
+    Wald variance of each group alone, which shrinks when a small group happens to hold few
+    detractors, 8 % of reports on shuffled scores showed a "significant" driver even after
+    the correction.
+    """
     if a.n == 0 or b.n == 0:
         return 1.0
-    centre_a, se_a = _adjusted(a)
-    centre_b, se_b = _adjusted(b)
-    se = math.hypot(se_a, se_b)
-    return math.erfc(abs(centre_b - centre_a) / se / math.sqrt(2)) if se > 0 else 1.0
-
-
-def _adjusted(counts: NpsCounts) -> tuple[float, float]:
-    """Return the adjusted NPS (-1..1) and its standard error, as analysis.nps computes them."""
-    n = counts.n + _ADDED_ANSWERS
-    promoters = (counts.promoters + _ADDED_EACH_SIDE) / n
-    detractors = (counts.detractors + _ADDED_EACH_SIDE) / n
-    centre = promoters - detractors
-    return centre, math.sqrt((promoters + detractors - centre * centre) / n)
+    n = a.n + b.n
+    promoters = (a.promoters + b.promoters) / n
+    detractors = (a.detractors + b.detractors) / n
+    variance = (promoters + detractors - (promoters - detractors) ** 2) * (1 / a.n + 1 / b.n)
+    if variance <= 0:
+        return 1.0
+    change = (b.promoters - b.detractors) / b.n - (a.promoters - a.detractors) / a.n
+    gap = max(0.0, abs(change) - 0.5 * (1 / a.n + 1 / b.n))
+    return math.erfc(gap / math.sqrt(2 * variance))
 
 
 def _corrected(ranked: list[Driver], fdr: float) -> list[Driver]:

@@ -98,7 +98,7 @@ _KEEP: Final = {
     "en": _words(
         """
         help problem order room value work call line home information system member website
-        site page free early long small big large high old new full empty open clear
+        site page
         """
     ),
     "es": _words("tiempo día hora lugar trabajo cuenta tarde temprano nuevo claro"),
@@ -114,7 +114,8 @@ _SENTIMENT: Final = {
         frustrating frustrated pathetic ridiculous disgusting disgraceful shocking appalling
         fabulous incredible unbelievable decent mediocre average like dislike enjoy enjoyed
         wow thanks thank cool suck sucks crap rubbish garbage useless joke beautiful
-        pleasant unpleasant impressive impressed exceptional lousy abysmal atrocious
+        pleasant unpleasant impressive impressed exceptional lousy abysmal atrocious recommend
+        recommended highly
         """
     ),
     "es": _words(
@@ -125,7 +126,8 @@ _SENTIMENT: Final = {
         contento satisfecho insatisfecho decepcionado decepción decepcionante satisfacción
         agradecido gracias vergüenza vergonzoso asqueroso ridículo penoso regular normal
         correcto aceptable buenísimo malísimo súper super fenomenal espectacular
-        impresionante agradable desagradable mediocre basura
+        impresionante agradable desagradable mediocre basura recomendar recomendable
+        hermoso lindo bonito precioso
         """
     ),
 }
@@ -134,13 +136,16 @@ _GENERIC: Final = {
     "en": _words(
         """
         time hour minute day week month year thing way lot bit stuff everything something
-        people one experience today yesterday tomorrow
+        people one experience today yesterday tomorrow free early long small big large high
+        low old new full empty open clear feel set read start include including use want need
+        try review
         """
     ),
     "es": _words(
         """
         tiempo hora minuto día semana mes año vez cosa forma manera experiencia hoy ayer
-        mañana gente algo todo
+        mañana gente algo todo pasar llegar dejar quedar volver nuevo grande pequeño alto
+        bajo largo
         """
     ),
 }
@@ -721,12 +726,12 @@ class _Finder:
         sentiment = self._sentiment
         if token in sentiment or lemma in sentiment or fold(lemma) in sentiment:
             return _Word(_Kind.SENTIMENT, "")
-        kept = lemma in self._keep
-        if not kept and (token in self._stop or lemma in self._stop or len(lemma) < 2):
-            return _Word(_Kind.BREAK, "")
         stem = str(self._stem(fold(lemma)))
         if lemma in self._generic or token in self._generic:
             return _Word(_Kind.GENERIC, stem)
+        kept = lemma in self._keep
+        if not kept and (token in self._stop or lemma in self._stop or len(lemma) < 2):
+            return _Word(_Kind.BREAK, "")
         return _Word(_Kind.CONTENT, stem)
 
     def clauses(self, text: str, cleaned: str, language: str) -> _ClauseTexts:
@@ -779,7 +784,8 @@ class _ClauseState:
     def __init__(self, clause: str) -> None:
         self.clause = clause
         self.found: list[tuple[str, str]] = []
-        self.previous: tuple[str, int] | None = None  # stem and start of the last content word
+        #: stem, start and whether it is a content word (not generic) of the last word
+        self.previous: tuple[str, int, bool] | None = None
         self.linked = False  # a link word ("de") follows `previous`
         self.negation: tuple[str, int] | None = None  # negation word and its start
         self.reach = 0  # stop words since the negation
@@ -811,16 +817,18 @@ class _ClauseState:
     def add(self, word: _Word, token: str, start: int, end: int) -> None:
         """Take a content word: itself (unless generic), and its pairs."""
         stem, found, clause = word.stem, self.found, self.clause
-        if word.kind is _Kind.CONTENT:
+        content = word.kind is _Kind.CONTENT
+        if content:
             found.append((stem, token))
         previous = self.previous
-        if previous is not None and previous[0] != stem:
+        # A pair needs one content word: "long time" is a theme, "one day" is not.
+        if previous is not None and previous[0] != stem and (content or previous[2]):
             found.append((_pair_key(previous[0], stem), _spaced(clause[previous[1] : end])))
-        if self.negation is not None:
+        if self.negation is not None and content:
             negation = self.negation[0]
             found.append((_pair_key(negation, stem), _spaced(clause[self.negation[1] : end])))
-            self.negation = None
-        self.previous, self.linked = (stem, start), False
+        self.negation = None
+        self.previous, self.linked = (stem, start, content), False
 
 
 def _spaced(text: str) -> str:
