@@ -202,12 +202,17 @@ def test_without_javascript_the_plain_buttons_save_the_score_and_the_survey(
 ) -> None:
     page = new_context(java_script_enabled=False).new_page()
     page.goto(invite(app, runner, locale="es") + "?score=7")
-    expect(page.locator("#nps-7")).to_be_checked()
+    # One clear path: the score's own button, and nothing competing with it yet.
+    expect(page.locator("#score-button")).to_be_visible()
+    expect(page.locator("#send-button")).to_be_hidden()
+    expect(page.locator("button:visible")).to_have_count(1)
     assert stored_responses(app) == []
 
     page.locator("#score-button").click()
     expect(page.locator("#score-status")).to_contain_text("7")
     expect(page.locator("#nps-7")).to_be_checked()
+    expect(page.locator("#score-button")).to_have_count(0)
+    expect(page.locator("#send-button")).to_be_visible()
     partial = only_response(app)
     assert not partial.completed
     assert not partial.suspected_scanner
