@@ -99,32 +99,87 @@ FIRST_NAMES: Final = _words(
     "teresa tomas valentina valeria vanesa veronica vicente victor virginia ximena yolanda"
 )
 
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: frozenset[str]) -> str:
+    """Return a regex matching exactly `words`, shaped as a trie so a mismatch fails fast.
+
+    A flat alternation of 400 names is tried name by name at every word boundary; the trie
+    gives up after the first letter that no name continues with.
+    """
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_branch(trie)
+
+
+def _trie_branch(node: _Trie) -> str:
+    ends = "" in node
+    branches = [
+        re.escape(char) + _trie_branch(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    if len(branches) == 1:
+        return "(?:" + branches[0] + ")?" if ends else branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if ends else "")
+
+
+#: People by role (folded; plurals spelt out so the list compiles into a trie).
+_ROLE_WORDS_EN: Final = _words(
+    "agent agents rep reps representative representatives advisor advisors adviser advisers "
+    "technician technicians tech techs engineer engineers driver drivers courier couriers "
+    "deliveryman staff team teams employee employees associate associates manager managers "
+    "supervisor supervisors cashier cashiers waiter waiters waitress servers server "
+    "receptionist receptionists nurse nurses doctor doctors guy lady ladies girl boy man "
+    "woman gentleman person people folks operator operators installer installers consultant "
+    "consultants assistant assistants clerk clerks host hosts hostess stewardess crew pilot "
+    "pilots concierge specialist specialists mechanic mechanics plumber plumbers electrician "
+    "electricians teller tellers attendant attendants salesman saleswoman salesperson chef "
+    "bartender bartenders porter porters cleaner cleaners pharmacist pharmacists dentist "
+    "dentists instructor instructors guide guides fitter fitters handyman personnel everyone "
+    "everybody lad lads"
+) | {
+    "delivery guy",
+    "delivery man",
+    "delivery driver",
+    "delivery person",
+    "delivery boy",
+    "delivery lady",
+    "team member",
+    "team members",
+    "staff member",
+    "flight attendant",
+    "flight attendants",
+}
+_ROLE_WORDS_ES: Final = _words(
+    "tecnico tecnica tecnicos tecnicas agente agentes asesor asesora asesores asesoras gestor "
+    "gestora gestores gestoras operador operadora operadores operadoras teleoperador "
+    "teleoperadora teleoperadores teleoperadoras repartidor repartidora repartidores "
+    "repartidoras mensajero mensajera mensajeros conductor conductora conductores chofer "
+    "personal equipo empleado empleada empleados empleadas dependiente dependienta "
+    "dependientes encargado encargada encargados gerente jefe jefa cajero cajera cajeros "
+    "cajeras camarero camarera camareros camareras mesero mesera meseros recepcionista "
+    "recepcionistas enfermero enfermera enfermeros enfermeras medico medica medicos doctor "
+    "doctora doctores chico chica chicos chicas chaval chavala senor senora senores senoras "
+    "senorita muchacho muchacha muchachos muchachas persona instalador instaladora "
+    "instaladores consultor consultora comercial comerciales vendedor vendedora vendedores "
+    "azafato azafata azafatas azafatos tripulacion piloto conserje especialista mecanico "
+    "fontanero electricista administrativo administrativa trabajador trabajadora "
+    "trabajadores gente farmaceutico farmaceutica profesor profesora guia "
+    "cocinero chef portero limpiadora limpiador"
+)
+
 # Fragments shared by the rules, substituted for <NAME> and the like below.
 _FRAGMENTS: Final[Mapping[str, str]] = {
-    "<NAME>": "(?:" + "|".join(sorted(FIRST_NAMES, key=len, reverse=True)) + ")",
-    "<ROLE_EN>": (
-        r"(?:agents?|reps?|representatives?|advis[oe]rs?|technicians?|techs?|engineers?"
-        r"|drivers?|couriers?|delivery (?:guy|man|driver|person|boy|lady)|staff|team members?"
-        r"|team|employees?|associates?|managers?|supervisors?|cashiers?|waiters?|waitress"
-        r"|servers?|receptionists?|nurses?|doctors?|guy|lady|ladies|girl|boy|man|woman"
-        r"|gentleman|person|people|folks|operators?|installers?|consultants?|assistants?"
-        r"|clerks?|hosts?|hostess|flight attendants?|stewardess|crew|pilots?|concierge"
-        r"|specialists?|mechanics?|plumbers?|electricians?|tellers?|attendants?|salesman"
-        r"|saleswoman|salesperson|chef|bartenders?|porters?|cleaners?|pharmacists?|dentists?"
-        r"|instructors?|guides?|fitters?|handyman|personnel|everyone|everybody)"
-    ),
-    "<ROLE_ES>": (
-        r"(?:tecnic[oa]s?|agentes?|asesor(?:a|es|as)?|gestor(?:a|es|as)?|operador(?:a|es|as)?"
-        r"|teleoperador(?:a|es|as)?|repartidor(?:a|es|as)?|mensajer[oa]s?|conductor(?:a|es|as)?"
-        r"|chofer|personal|equipo|emplead[oa]s?|dependient[ea]s?|encargad[oa]s?|gerente"
-        r"|jef[ea]|cajer[oa]s?|camarer[oa]s?|meser[oa]s?|recepcionistas?|enfermer[oa]s?"
-        r"|medic[oa]s?|doctor(?:a|es)?|chic[oa]s?|chaval(?:a)?|senor(?:a|es|as)?|senorita"
-        r"|muchach[oa]s?|persona|instalador(?:a|es)?|consultor(?:a)?|comercial(?:es)?"
-        r"|vendedor(?:a|es|as)?|azafat[oa]s?|tripulacion|piloto|conserje|especialista"
-        r"|mecanico|fontanero|electricista|administrativ[oa]|trabajador(?:a|es|as)?|todos"
-        r"|farmaceutic[oa]s?|profesor(?:a)?|guia|cocinero|chef|portero|limpiador(?:a)?"
-        r"|todas|gente)"
-    ),
+    "<NAME>": "(?:" + _trie_pattern(FIRST_NAMES) + r")\b",
+    "<ROLE_EN>": "(?:" + _trie_pattern(_ROLE_WORDS_EN) + r")\b",
+    "<ROLE_ES>": "(?:" + _trie_pattern(_ROLE_WORDS_ES) + r")\b",
     "<INTENSE_EN>": (
         r"(?:(?:so+|very|super|really|extremely|incredibly|truly|just|always|absolutely"
         r"|genuinely|exceptionally|amazingly|ever|most|the|a|an|quite|particularly|such"
@@ -561,7 +616,7 @@ _EN_PRAISE: Final = (
 _ES_PRAISE: Final = (
     r"<SUBJECT_ES> (?:siempre )?(?:fue|fueron|es|son|ha sido|han sido|estuvo|estuvieron"
     r"|esta|estan|era|eran|estaba|estaban|se porto|se portaron)\s+<INTENSE_ES><PRAISE_ES>\b",
-    r"\b(?:el|ella|ellos|ellas) (?:fue|es|ha sido|estuvo|fueron|son)\s+<INTENSE_ES>"
+    r"\b(?:ella|ellos|ellas) (?:fue|es|ha sido|estuvo|fueron|son)\s+<INTENSE_ES>"
     r"<PRAISE_ES>\b",
     r"(?:muy|super|sumamente|tan|re|realmente) <PRAISE_ES>,? (?:el|la|los|las|su|sus)"
     r" (?:\w+ )?<ROLE_ES>\b",
@@ -576,7 +631,7 @@ _ES_PRAISE: Final = (
     r"|infinita|mucho|muchisimo|todo el) (?:paciencia|cuidado|amabilidad|tacto|mimo|carino"
     r"|simpatia|profesionalidad|empatia|interes)",
     r"<SUBJECT_ES> (?:sabia|sabe) (?:muchisimo|un monton|mucho)",
-    r"(?:<NAME>|<ROLE_ES>|el|ella) (?:hizo|ha hecho|hace) (?:todo lo posible|todo lo que pudo"
+    r"(?:<NAME>|<ROLE_ES>|ella) (?:hizo|ha hecho|hace) (?:todo lo posible|todo lo que pudo"
     r"|lo imposible|lo indecible)",
     r"(?:muy )?(?:buen|gran|excelente|estupendo|magnifico|fantastico|increible)"
     r" (?:trabajo|trato|servicio|atencion|labor|disposicion|actitud) (?:de|del|de la"
@@ -608,7 +663,7 @@ _ES_PRAISE: Final = (
     r"|magnifico)",
     r"(?:fueron|fue|son|estuvieron|estuvo|todos|todas) (?:muy |super |sumamente |tan "
     r"|realmente )+(?:amables?|atent[oa]s?|simpatic[oa]s?|serviciales?|educad[oa]s?"
-    r"|maj[oa]s?|encantador(?:es|as|a)?|cordiales?)",
+    r"|maj[oa]s?|encantador(?:es|as|a)?|cordiales?|profesional(?:es)?)",
 )
 
 
@@ -666,6 +721,84 @@ RULES: Final[Mapping[str, Mapping[Intent, tuple[str, ...]]]] = {
     },
 }
 
+_PRAISE_WORDS_ES: Final = (
+    "amable amables atento atenta atentos atentas simpatico simpatica simpaticos simpaticas "
+    "servicial serviciales educado educada educados educadas majo maja majos majas encantador "
+    "encantadora encantadores encantadoras cordial cordiales profesional profesionales"
+)
+#: Gate: a statement's rules run only if the answer has one of these words. An entry of up to
+#: four letters matches any word that starts with it ("canc": cancel, cancelled), a longer one
+#: only that word; "#" is any digit. Each rule contributes the words of one slot it cannot
+#: match without, so the gate never changes a result (tests compare gated and ungated
+#: detection), it only skips work.
+_TRIGGERS: Final[Mapping[str, Mapping[Intent, str]]] = {
+    "en": {
+        Intent.CHURN: (
+            "canc clos dele term end endi swit movi move taki take took tran port leav out done "
+            "neve comi back retu rene usin shop orde buyi flyi stay cont cust last agai anym fore "
+            "prov carr bank insu comp supp oper netw airl stor brok isp unsu else gone chan went "
+            "some subs plan agre"
+        ),
+        Intent.NOT_HEARD: (
+            "nobo one noon none anyo anyb list numb stat idio nuis crim liar trea igno deaf wall "
+            "hole brus fobb dism hung hang over inte let feel felt care repl resp answ call ackn "
+            "back unan addr read get retu ther exis matt coun pret nowh void both pers soul agen "
+            "myse ours made make"
+        ),
+        Intent.REPEAT_CONTACT: (
+            "seco # thir four fift sixt umpt nth tent hund mill time occa twic agai back over "
+            "ever each keep kept circ runa run depa pers agen pill chas stil wait anot befo last "
+            "alre repo repe peop reps repr advi tick comp call phon emai visi atte trie chat mond "
+            "tues wedn thur frid satu sund days week mont chan desp"
+        ),
+        # Every praise rule needs a name or a role (added in _build_gate) or one of these.
+        Intent.PRAISE_PERSON: "he she they",
+    },
+    "es": {
+        Intent.CHURN: (
+            "baja canc anul resc cerr cier fina elim borr vuel volv nunc ulti comp otra otro banc "
+            "oper prov aseg empr aero elec enti segu tien fibr tele marc pase fui fuim pasa quie "
+            "quer busc enco mira port clie ido voy vamo larg irme irno perd adio cuen vera reno "
+            "renu dejo deja camb"
+        ),
+        Intent.NOT_HEARD: (
+            "igno sent sien nadi caso escu leer pare sord igua mism impo expl habl term acab pala "
+            "colg resp cont llam devo mole dign preo pers agen corr solo sola perd desp seri aten "
+            "miro mira pasa paso larg ning exis trat nume tick expe olvi saco"
+        ),
+        Intent.REPEAT_CONTACT: (
+            "vez segu terc cuar quin sext enes # vece mism vuel volv depa alla lado nuev dia sigo "
+            "sigu cont toda aun llev espe llam corr recl quej inci visi emai mens avis tick agen "
+            "oper ases otra otro cada ya lune mart mier juev vier saba domi dura insi detr camb"
+        ),
+        Intent.PRAISE_PERSON: (
+            "ella ellos ellas den denl dale dadl tran tras haga posi pudo impo inde "
+            + _PRAISE_WORDS_ES
+        ),
+    },
+}
+
+
+def _build_gate() -> dict[str, frozenset[tuple[str, Intent]]]:
+    gate: dict[str, set[tuple[str, Intent]]] = {}
+    for language, triggers in _TRIGGERS.items():
+        for intent, words in triggers.items():
+            keys = set(words.split())
+            if "#" in keys:
+                keys = (keys - {"#"}) | set("0123456789")
+            if intent is Intent.PRAISE_PERSON:
+                roles = _ROLE_WORDS_EN if language == "en" else _ROLE_WORDS_ES
+                keys |= FIRST_NAMES | {word.split()[-1] for word in roles}
+            for key in keys:
+                gate.setdefault(key, set()).add((language, intent))
+    return {key: frozenset(value) for key, value in gate.items()}
+
+
+_GATE: Final = _build_gate()
+#: Words as the gate reads them; a number is read digit by digit, so "#" in the triggers
+#: stands for the ten digits.
+_GATE_WORD: Final = re.compile(r"[a-z][a-z']*|[0-9]")
+
 #: Words that negate the statement right after them ("n't" endings count too).
 _NEGATIONS: Final = _words(
     "not no never without dont wont cant didnt wouldnt doesnt isnt wasnt nunca jamas ni "
@@ -700,7 +833,8 @@ _COMPILED: Final[Mapping[str, tuple[tuple[Intent, re.Pattern[str]], ...]]] = {
 
 def fold(text: str) -> str:
     """Return text lower-cased with accents and curly apostrophes folded, as rules see it."""
-    return text.lower().translate(_FOLD)
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(_FOLD)
 
 
 def _negated(text: str, start: int) -> bool:
@@ -723,11 +857,22 @@ def _found(pattern: re.Pattern[str], text: str) -> bool:
 
 def detect(text: str, language: str | None = None) -> frozenset[Intent]:
     """Return the statements found in one answer ("en", "es", or None for both languages)."""
+    return _detect(text, language, gated=True)
+
+
+def _detect(text: str, language: str | None, *, gated: bool) -> frozenset[Intent]:
     folded = fold(text)
     found: set[Intent] = set()
     codes = (language,) if language is not None and language in _COMPILED else RULE_LANGUAGES
+    wanted: set[tuple[str, Intent]] = set()
+    if gated:
+        words = _GATE_WORD.findall(folded)
+        for key in {*words, *(word[:4] for word in words)}:
+            wanted.update(_GATE.get(key, ()))
     for code in codes:
         for intent, pattern in _COMPILED[code]:
+            if gated and (code, intent) not in wanted:
+                continue
             if intent not in found and _found(pattern, folded):
                 found.add(intent)
     if Intent.PRAISE_PERSON not in found and _praises_capitalised_name(text, folded):
