@@ -100,9 +100,9 @@ def test_touchpoint_to_inbox_to_saved_score_and_unsubscribe(
     assert unsubscribe, message["List-Unsubscribe"]
 
     text, html = _parts(message)
-    assert "Hola, Ana Pérez:" in text
+    assert "Hola, Ana:" in text  # the first name only
     assert "¿Qué probabilidad hay de que nos recomiende" in text
-    assert "Hola, Ana Pérez:" in html
+    assert "Hola, Ana:" in html
     assert "¿Qué probabilidad hay de que nos recomiende" in html
     for part in (text, html):
         links = SCORE_LINK.findall(part)
