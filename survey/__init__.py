@@ -146,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     """Register each feature's blueprint."""
     from survey.admin.views import bp as admin_bp
     from survey.api.views import bp as api_bp
+    from survey.auth.policies import refuse_undeclared_routes
     from survey.auth.views import bp as auth_bp
     from survey.mail.views import bp as mail_bp
     from survey.ops.views import bp as ops_bp
@@ -154,6 +155,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (admin_bp, api_bp, auth_bp, mail_bp, ops_bp, responding_bp, staff_bp):
         app.register_blueprint(blueprint)
+    # Every route declares who may open it; one that does not answers 403 (fails closed).
+    refuse_undeclared_routes(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

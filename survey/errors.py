@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -28,6 +31,22 @@ MESSAGES: dict[int, tuple[LazyString, LazyString]] = {
     500: (_l("Something went wrong on our side"), _l("We have been told. Please try again later.")),
     503: (_l("Temporarily unavailable"), _l("Please try again in a few minutes.")),
 }
+
+
+#: Where the app keeps the error renderers features register for their URL prefixes.
+RENDERERS_KEY = "survey.error_renderers"
+
+ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+
+
+def render_errors_as(app: Flask, prefix: str, renderer: ErrorRenderer) -> None:
+    """Render HTTP errors under a URL prefix with a feature's renderer (the API's JSON)."""
+    app.extensions.setdefault(RENDERERS_KEY, {})[prefix] = renderer
+
+
+def _renderer_for(app: Flask, path: str) -> ErrorRenderer | None:
+    renderers: dict[str, ErrorRenderer] = app.extensions.get(RENDERERS_KEY, {})
+    return next((r for prefix, r in renderers.items() if path.startswith(prefix)), None)
 
 
 def _ensure_locale() -> None:
@@ -66,11 +85,10 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         if error.code is None or error.code < 400:
             return error
-        if request.path.startswith("/api/"):
-            # API clients read JSON, even for routes that do not exist.
-            from survey.api.views import http_error_json
-
-            return http_error_json(error)  # type: ignore[return-value]
+        renderer = _renderer_for(app, request.path)
+        if renderer is not None:
+            # A feature that answers in another format (the API's JSON) registered its own.
+            return renderer(error)  # type: ignore[return-value]
         return render_error(error.code, error.description)
 
     @app.errorhandler(InternalServerError)

@@ -124,10 +124,12 @@ def test_client_address_comes_from_a_trusted_proxy_only(
 ) -> None:
     from flask import request
 
+    from survey.auth.policies import public
+
     monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path))
     for count, expected in ((0, "127.0.0.1"), (1, "203.0.113.9")):
         app = create_app({"ENV_NAME": "testing", "SURVEY_PROXY_COUNT": count})
-        app.add_url_rule("/whoami", "whoami", lambda: str(request.remote_addr))
+        app.add_url_rule("/whoami", "whoami", public(lambda: str(request.remote_addr)))
         seen = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
         assert seen.text == expected
 
@@ -138,6 +140,10 @@ def test_pool_settings_for_postgresql_and_none_for_sqlite(
     monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SURVEY_DB_PRE_PING", "true")
     pg = create_app({"ENV_NAME": "testing", "SURVEY_DATABASE_URL": "postgresql://u@h/db"})
-    assert pg.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_recycle": 1800}
+    assert pg.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "hide_parameters": True,
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+    }
     lite = create_app({"ENV_NAME": "testing"})
-    assert lite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
+    assert lite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"hide_parameters": True}

@@ -11,19 +11,18 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from survey.api.contract import ErrorBody, IntakeResponse, TouchpointOutcome, openapi_document
 from survey.api.services import KeyCheck, check_api_key
+from survey.auth.policies import Access, api_key_required, policy_of, public
 from survey.database import utcnow
 from survey.distribution.intake import IntakeError, record_touchpoints
 from survey.distribution.models import TouchpointSource
 from survey.distribution.schema import MAX_BATCH, FieldError, Notice, check_events, unpack_batch
+from survey.errors import render_errors_as
 from survey.extensions import csrf, db
 from survey.security import count_failure, refuse_repeated_failures
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Callers authenticate with a bearer key on every request: there is no cookie to forge.
 csrf.exempt(bp)
-
-#: Endpoints anyone may read without a key.
-PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
 def api_error(
@@ -44,6 +43,10 @@ def http_error_json(error: HTTPException) -> ResponseReturnValue:
     return api_error(code, name, error.description or error.name)
 
 
+# API clients read JSON, even for routes that do not exist (outside any blueprint's handlers).
+bp.record_once(lambda state: render_errors_as(state.app, "/api/", http_error_json))
+
+
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     return http_error_json(error)
@@ -58,7 +61,8 @@ def handle_internal_error(error: InternalServerError) -> ResponseReturnValue:
 @bp.before_request
 def require_api_key() -> ResponseReturnValue | None:
     """Refuse requests without a valid key: 401 when missing or unknown, 403 when revoked."""
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    policy = policy_of(current_app.view_functions.get(request.endpoint or ""))
+    if policy is not None and policy.access is Access.PUBLIC:
         return None
     # Guessed keys: failures count per address on their own counter (survey/security.py).
     if (refused := refuse_repeated_failures("api_key")) is not None:
@@ -78,12 +82,14 @@ def require_api_key() -> ResponseReturnValue | None:
 
 
 @bp.get("/openapi.json")
+@public
 def openapi() -> ResponseReturnValue:
     """Return the OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document())
 
 
 @bp.post("/touchpoints")
+@api_key_required
 def create_touchpoints() -> ResponseReturnValue:
     """Record one touchpoint or a batch, all or nothing, and schedule their invitations."""
     if not request.is_json:

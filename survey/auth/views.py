@@ -21,7 +21,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import (
     current_user,
-    login_required,
     login_user,
     logout_user,
     user_loaded_from_cookie,
@@ -29,6 +28,7 @@ from flask_login import (
 
 from survey.auth.forms import LoginForm
 from survey.auth.models import User
+from survey.auth.policies import STAFF_ROLES, public, role_required
 from survey.auth.services import authenticate, end_sessions, load_user
 from survey.contacts.services import normalize_email
 from survey.extensions import login_manager
@@ -79,6 +79,7 @@ def _start_session(remember: bool) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login() -> ResponseReturnValue:
     """Show the login form and sign the user in."""
     if current_user.is_authenticated:
@@ -112,7 +113,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.post("/logout")
-@login_required
+@role_required(*STAFF_ROLES)
 def logout() -> ResponseReturnValue:
     """Sign the user out everywhere: this session, others, and "keep me signed in" cookies."""
     end_sessions(current_user._get_current_object())

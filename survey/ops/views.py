@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from survey.auth.policies import public
 from survey.extensions import csrf, db
 
 bp = Blueprint("ops", __name__)
@@ -14,6 +15,7 @@ bp = Blueprint("ops", __name__)
 
 @bp.get("/healthz")
 @csrf.exempt
+@public
 def healthz() -> ResponseReturnValue:
     """Return 200 when the database answers, 503 otherwise."""
     try:

@@ -19,6 +19,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey.auth.policies import respondent
 from survey.i18n import supported_locale
 from survey.responding.forms import ScoreForm, SurveyForm, build_survey_form
 from survey.responding.services import (
@@ -104,6 +105,7 @@ def _just_saved(score: int | None) -> bool:
 
 
 @bp.get("/<token>")
+@respondent
 def show_survey(token: str) -> ViewResult:
     """Show the survey, or the thank-you page once answered. Never writes: scanners GET too."""
     opened = _open(token)
@@ -118,6 +120,7 @@ def show_survey(token: str) -> ViewResult:
 
 
 @bp.post("/<token>")
+@respondent
 def submit_survey(token: str) -> ViewResult:
     """Validate and store the whole survey, then show the thank-you page."""
     opened = _open(token)
@@ -134,6 +137,7 @@ def submit_survey(token: str) -> ViewResult:
 
 
 @bp.post("/<token>/score")
+@respondent
 def save_score(token: str) -> ViewResult:
     """Save the score pre-selected from the email (the page's script, or its plain button)."""
     opened = _open(token)
