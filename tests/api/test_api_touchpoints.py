@@ -109,11 +109,14 @@ def test_a_missing_or_unknown_key_gets_401_and_a_revoked_one_403(
 
 def test_using_a_key_records_when(app: Flask, client: FlaskClient) -> None:
     key = api_key(app)
+    before = datetime.now(UTC)
     client.post(URL, json=event(1), headers=bearer(key))
+    after = datetime.now(UTC)
     with app.app_context():
         stored = db.session.scalars(select(ApiKey)).one()
         assert stored.last_used_at is not None
-        assert datetime.now(UTC) - stored.last_used_at < timedelta(minutes=1)
+        # During the request, however long it took (no bound on how fast the machine is).
+        assert before <= stored.last_used_at <= after
 
 
 def test_a_body_that_is_not_json_gets_415_and_broken_json_400(
