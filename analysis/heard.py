@@ -7,16 +7,24 @@ the NPS adjusted-Wald interval (``analysis.nps``) mapped the same way, and inher
 coverage. Each share has its own Wilson interval.
 
 An empty group has index 50 and the interval [0, 100].
+
+Beside the direct question, the free text can say it unprompted ("nobody listened", "me
+ignoraron"): `text_not_heard` gives the share of free-text answers in which
+``analysis.intents`` finds a "not heard" statement, with its Wilson interval, and `report`
+puts both side by side. The rules find the phrasings they know and miss many others, so that
+share is a floor, not an estimate of how many felt unheard (measured recall in
+docs/analysis.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from analysis import nps
-from analysis.intervals import check_count, wilson
+from analysis.intents import Intent, detect_many
+from analysis.intervals import check_count, check_part, wilson
 from analysis.types import Interval, Proportion
 
 #: What a "partly" answer is worth in the index, between no (0) and yes (1). The interval's
@@ -101,3 +109,32 @@ def summarize(answers: Iterable[str], confidence: float = 0.95) -> HeardSummary:
     """Summarize "did you feel heard?" from raw answers ("yes", "partly", "no")."""
     counts = count_answers(answers)
     return from_counts(counts.yes, counts.partly, counts.no, confidence)
+
+
+@dataclass(frozen=True, slots=True)
+class HeardReport:
+    """The direct question's summary beside the share of free text saying "not heard"."""
+
+    question: HeardSummary
+    text_not_heard: Proportion
+
+
+def text_not_heard(texts: int, not_heard: int, confidence: float = 0.95) -> Proportion:
+    """Return the share of free-text answers that say they were not heard, with its interval."""
+    check_part("not_heard", not_heard, "texts", texts)
+    return wilson(not_heard, texts, confidence)
+
+
+def count_not_heard(texts: Sequence[str], languages: Sequence[str | None] | None = None) -> int:
+    """Count the answers in which ``analysis.intents`` finds a "not heard" statement."""
+    return sum(Intent.NOT_HEARD in found for found in detect_many(texts, languages))
+
+
+def report(
+    yes: int, partly: int, no: int, texts: int, not_heard: int, confidence: float = 0.95
+) -> HeardReport:
+    """Summarize the direct question and, beside it, "not heard" said in free text (counts)."""
+    return HeardReport(
+        question=from_counts(yes, partly, no, confidence),
+        text_not_heard=text_not_heard(texts, not_heard, confidence),
+    )

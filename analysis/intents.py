@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Final
 
 
@@ -794,7 +796,6 @@ def _build_gate() -> dict[str, frozenset[tuple[str, Intent]]]:
     return {key: frozenset(value) for key, value in gate.items()}
 
 
-_GATE: Final = _build_gate()
 #: Words as the gate reads them; a number is read digit by digit, so "#" in the triggers
 #: stands for the ten digits.
 _GATE_WORD: Final = re.compile(r"[a-z][a-z']*|[0-9]")
@@ -810,7 +811,8 @@ _FILLERS: Final = _words(
     "plan plans planning intend intention of even ever really think thinking have has had any "
     "did do does once way reason time just yet at all about considering "
     "me te se lo la le les nos voy vamos va a de que pienso quiero tengo intencion planes "
-    "una sola vez momento en yo nosotros ganas motivo razon por ahora he estoy estamos estaba"
+    "una sola vez momento en yo nosotros ganas motivo razon por ahora he estoy estamos estaba "
+    "loco loca broma muerto muerta"
 )
 _MAX_FILLERS: Final = 5
 _TOKEN: Final = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
@@ -821,14 +823,29 @@ def _compile(patterns: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(_expand(p) for p in patterns) + ")")
 
 
-_COMPILED_CAPITALISED: Final = re.compile(
-    r"\b(?:" + "|".join(_CAPITALISED_PRAISE) + ")", re.IGNORECASE
-)
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rules: Mapping[str, tuple[tuple[Intent, re.Pattern[str]], ...]]
+    capitalised: re.Pattern[str]
+    gate: Mapping[str, frozenset[tuple[str, Intent]]]
 
-_COMPILED: Final[Mapping[str, tuple[tuple[Intent, re.Pattern[str]], ...]]] = {
-    language: tuple((intent, _compile(patterns)) for intent, patterns in rules.items())
-    for language, rules in RULES.items()
-}
+
+@cache
+def _compiled() -> _Compiled:
+    """Compile the rules once, on first use (about 0.4 s), not at import."""
+    return _Compiled(
+        rules={
+            language: tuple((intent, _compile(patterns)) for intent, patterns in rules.items())
+            for language, rules in RULES.items()
+        },
+        capitalised=re.compile(r"\b(?:" + "|".join(_CAPITALISED_PRAISE) + ")", re.IGNORECASE),
+        gate=_build_gate(),
+    )
+
+
+def warm_up() -> None:
+    """Compile the rules now instead of on the first answer (forked workers then share them)."""
+    _compiled()
 
 
 def fold(text: str) -> str:
@@ -861,31 +878,33 @@ def detect(text: str, language: str | None = None) -> frozenset[Intent]:
 
 
 def _detect(text: str, language: str | None, *, gated: bool) -> frozenset[Intent]:
+    compiled = _compiled()
     folded = fold(text)
     found: set[Intent] = set()
-    codes = (language,) if language is not None and language in _COMPILED else RULE_LANGUAGES
+    codes = (language,) if language in RULE_LANGUAGES else RULE_LANGUAGES
     wanted: set[tuple[str, Intent]] = set()
     if gated:
         words = _GATE_WORD.findall(folded)
         for key in {*words, *(word[:4] for word in words)}:
-            wanted.update(_GATE.get(key, ()))
+            wanted.update(compiled.gate.get(key, ()))
     for code in codes:
-        for intent, pattern in _COMPILED[code]:
+        for intent, pattern in compiled.rules[code]:
             if gated and (code, intent) not in wanted:
                 continue
             if intent not in found and _found(pattern, folded):
                 found.add(intent)
-    if Intent.PRAISE_PERSON not in found and _praises_capitalised_name(text, folded):
+    if Intent.PRAISE_PERSON not in found and _praises_capitalised_name(
+        compiled.capitalised, text, folded
+    ):
         found.add(Intent.PRAISE_PERSON)
     return frozenset(found)
 
 
-def _praises_capitalised_name(text: str, folded: str) -> bool:
+def _praises_capitalised_name(pattern: re.Pattern[str], text: str, folded: str) -> bool:
     # Folding keeps positions unless lower() changed the length (rare letters such as "İ").
     aligned = len(folded) == len(text)
     return any(
-        not (aligned and _negated(folded, match.start()))
-        for match in _COMPILED_CAPITALISED.finditer(text)
+        not (aligned and _negated(folded, match.start())) for match in pattern.finditer(text)
     )
 
 
@@ -900,4 +919,13 @@ def detect_many(
     return [detect(text, code) for text, code in zip(texts, languages, strict=True)]
 
 
-__all__ = ["FIRST_NAMES", "RULES", "RULE_LANGUAGES", "Intent", "detect", "detect_many", "fold"]
+__all__ = [
+    "FIRST_NAMES",
+    "RULES",
+    "RULE_LANGUAGES",
+    "Intent",
+    "detect",
+    "detect_many",
+    "fold",
+    "warm_up",
+]

@@ -20,25 +20,33 @@ trajectory of NPS answers     latest 3+ points under their best of   15
                               zone": loyal customers on their way
                               out)
                               latest 1-2 points under that best      5
+statement in their words      says they are leaving ("please cancel  50
+                              my account", "me doy de baja";
+                              ``analysis.intents``)
 ============================  =====================================  ======
 
-The maximum is 100. Level: ``high`` from 50, ``medium`` from 25, else ``low``. A missing answer
-adds no points, so the score is evidence of risk rather than a probability: a contact who only
-answered "no" to "did you feel heard?" scores 15 (low), not "unknown".
+Scores are capped at 100. Level: ``high`` from 50, ``medium`` from 25, else ``low``. A churn
+statement alone is worth 50, so it is high risk whatever the scores say: a promoter who writes
+"please cancel my account" is leaving. A missing answer adds no points, so the score is evidence
+of risk rather than a probability: a contact who only answered "no" to "did you feel heard?"
+scores 15 (low), not "unknown".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from analysis.heard import HeardAnswer
+from analysis.intents import Intent, detect
 from analysis.nps import categorize
 from analysis.types import Message, format_number
 
 HIGH_RISK_FROM = 50
 MEDIUM_RISK_FROM = 25
+#: The highest score; points beyond it (a churn statement on top of every other signal) are cut.
+MAX_SCORE = 100
 #: Earlier NPS answers the latest is compared with.
 TRAJECTORY_WINDOW = 3
 #: Polarity at or under which words count as very negative, and as negative.
@@ -69,6 +77,7 @@ class ReasonCode(StrEnum):
     NEGATIVE_WORDS = "negative_words"
     SCORE_FELL = "score_fell"
     SCORE_SLIPPED = "score_slipped"
+    CHURN_STATEMENT = "churn_statement"
 
 
 #: Points per reason; the table in the module docstring, in code.
@@ -85,6 +94,8 @@ POINTS: dict[ReasonCode, int] = {
     ReasonCode.NEGATIVE_WORDS: 8,
     ReasonCode.SCORE_FELL: 15,
     ReasonCode.SCORE_SLIPPED: 5,
+    # Enough for "high" on its own: an explicit statement outweighs any score.
+    ReasonCode.CHURN_STATEMENT: HIGH_RISK_FROM,
 }
 
 _LEVEL_TEXT: dict[RiskLevel, Message] = {
@@ -125,8 +136,17 @@ def churn_risk(
     ces: int | None = None,
     heard: str | None = None,
     sentiment: float | None = None,
+    *,
+    text: str | None = None,
+    language: str | None = None,
+    statements: Iterable[str] = (),
 ) -> ChurnRisk:
-    """Score a contact's churn risk from their answers (NPS history oldest first)."""
+    """Score a contact's churn risk from their answers (NPS history oldest first).
+
+    `text` is their latest free-text answer (in `language`, or None for both), read with
+    ``analysis.intents.detect``; `statements` are intents already detected and stored (values
+    of ``Intent``), so a caller need not keep the text. Either one saying "churn" scores 50.
+    """
     reasons = [
         reason
         for reason in (
@@ -135,17 +155,18 @@ def churn_risk(
             _heard_reason(heard),
             _sentiment_reason(sentiment),
             _trajectory_reason(nps_history),
+            _statement_reason(text, language, statements),
         )
         if reason is not None
     ]
     reasons.sort(key=lambda reason: -reason.points)
-    score = sum(reason.points for reason in reasons)
+    score = min(MAX_SCORE, sum(reason.points for reason in reasons))
     return ChurnRisk(score=score, level=risk_level(score), reasons=tuple(reasons))
 
 
 def risk_level(score: int) -> RiskLevel:
     """Return the level of a 0-100 risk score."""
-    if not 0 <= score <= 100:
+    if not 0 <= score <= MAX_SCORE:
         raise ValueError(f"a risk score lies in 0..100, got {score}")
     if score >= HIGH_RISK_FROM:
         return RiskLevel.HIGH
@@ -253,4 +274,25 @@ def _trajectory_reason(history: Sequence[int]) -> RiskReason | None:
         code,
         f"Their score fell from {best} to {latest}.",
         f"Su puntuación bajó de {best} a {latest}.",
+    )
+
+
+def _statement_reason(
+    text: str | None, language: str | None, statements: Iterable[str]
+) -> RiskReason | None:
+    said = set()
+    for statement in statements:
+        try:
+            said.add(Intent(statement))
+        except ValueError:
+            known = ", ".join(intent.value for intent in Intent)
+            raise ValueError(f"unknown statement {statement!r}; use one of {known}") from None
+    if text is not None:
+        said |= detect(text, language)
+    if Intent.CHURN not in said:
+        return None
+    return _reason(
+        ReasonCode.CHURN_STATEMENT,
+        "Said they are leaving or cancelling.",
+        "Dijo que se va o que se da de baja.",
     )

@@ -55,3 +55,39 @@ def test_unknown_answers_and_negative_counts_are_rejected() -> None:
         heard.summarize(["yes", "maybe"])
     with pytest.raises(ValueError, match="negative"):
         heard.from_counts(1, -1, 0)
+
+
+def test_text_not_heard_is_a_wilson_proportion_matching_the_hand_computation() -> None:
+    # 14 of 200 answers: p = 0.07, z = 1.959964, z² = 3.841459.
+    # centre = (0.07 + 3.841459/400) / (1 + 3.841459/200) = 0.078103;
+    # half = 1.959964 / 1.019207 × sqrt(0.07 × 0.93 / 200 + 3.841459 / 160000) = 0.035951.
+    share = heard.text_not_heard(200, 14)
+    assert (share.count, share.n, share.share) == (14, 200, 0.07)
+    assert share.low == pytest.approx(0.042152, abs=1e-5)
+    assert share.high == pytest.approx(0.114055, abs=1e-5)
+
+
+def test_text_not_heard_of_no_texts_is_the_whole_range() -> None:
+    share = heard.text_not_heard(0, 0)
+    assert (share.share, share.low, share.high) == (0.0, 0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("texts", "not_heard", "message"),
+    [(10, 11, "cannot exceed texts"), (-1, 0, "cannot be negative"), (5, -2, "cannot be neg")],
+)
+def test_text_not_heard_rejects_impossible_counts(texts: int, not_heard: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        heard.text_not_heard(texts, not_heard)
+
+
+def test_the_report_puts_the_question_beside_the_text() -> None:
+    result = heard.report(60, 30, 10, texts=200, not_heard=14)
+    assert result.question == heard.from_counts(60, 30, 10)
+    assert result.text_not_heard == heard.text_not_heard(200, 14)
+
+
+def test_count_not_heard_reads_free_text_in_both_languages() -> None:
+    texts = ["Nobody listened to me", "Me ignoraron", "Great service", "I felt heard", ""]
+    assert heard.count_not_heard(texts) == 2
+    assert heard.count_not_heard(texts, ["en", "en", "en", "en", None]) == 1

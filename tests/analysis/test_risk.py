@@ -120,3 +120,40 @@ def test_impossible_answers_are_rejected(answers: dict[str, object], message: st
 def test_risk_level_rejects_scores_off_the_scale() -> None:
     with pytest.raises(ValueError, match="0..100"):
         risk.risk_level(101)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("please cancel my account", None), ("Please cancel my account.", "en")]
+    + [("Me doy de baja, estoy harto.", "es"), ("I'm switching to another provider", None)],
+)
+def test_an_explicit_churn_statement_is_high_risk_whatever_the_scores(
+    text: str, language: str | None
+) -> None:
+    # A promoter who felt heard, found it easy and wrote kind words: nothing else adds points.
+    result = risk.churn_risk([10], ces=7, heard="yes", sentiment=0.6, text=text, language=language)
+    assert result.level is RiskLevel.HIGH
+    assert result.score == risk.HIGH_RISK_FROM
+    assert [reason.code for reason in result.reasons] == [ReasonCode.CHURN_STATEMENT]
+    assert result.reasons[0].text("en") == "Said they are leaving or cancelling."
+    assert result.reasons[0].text("es") == "Dijo que se va o que se da de baja."
+
+
+def test_a_negated_churn_statement_adds_nothing() -> None:
+    assert risk.churn_risk([9], text="I won't cancel my account, just fix the app").score == 0
+    assert risk.churn_risk(text="No me voy a dar de baja, pero mejoren").score == 0
+
+
+def test_stored_statements_count_like_the_text() -> None:
+    # The app stores each answer's statements; it need not keep the text to score risk.
+    assert risk.churn_risk(statements=["churn"]).level is RiskLevel.HIGH
+    assert risk.churn_risk(statements=["praise_person", "not_heard"]).score == 0
+    with pytest.raises(ValueError, match="unknown statement 'leaving'"):
+        risk.churn_risk(statements=["leaving"])
+
+
+def test_a_churn_statement_on_top_of_every_signal_is_capped_at_100() -> None:
+    result = risk.churn_risk([10, 2], ces=1, heard="no", sentiment=-0.8, text="cancel my account")
+    assert result.score == risk.MAX_SCORE == 100
+    assert result.reasons[0].code is ReasonCode.CHURN_STATEMENT  # largest first
+    assert sum(reason.points for reason in result.reasons) == 150
