@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, request
 from flask_login import current_user
@@ -105,7 +105,7 @@ def role_required(*roles: Role | str) -> Callable[[View], View]:
 
         # wraps() copied any policy of the inner view; this one replaces it.
         guarded.__dict__.pop(POLICY_ATTRIBUTE, None)
-        return _declare(guarded, AccessPolicy(Access.ROLES, allowed))  # type: ignore[arg-type]
+        return _declare(cast(View, guarded), AccessPolicy(Access.ROLES, allowed))
 
     return decorate
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
@@ -138,7 +139,7 @@ def invitation_funnel(
 
 def _touchpoints_in(
     team_id: int | None, since: datetime | None, until: datetime | None
-) -> Select[tuple[int]]:
+) -> Select[Any]:
     query = select(Touchpoint.id)
     if team_id is not None:
         query = query.where(Touchpoint.team_id == team_id)
@@ -149,9 +150,7 @@ def _touchpoints_in(
     return query
 
 
-def _stage_counts(
-    period_touchpoints: Select[tuple[int]], survey_id: int | None
-) -> dict[str, object]:
+def _stage_counts(period_touchpoints: Select[Any], survey_id: int | None) -> dict[str, Any]:
     sent = or_(
         Invitation.sent_at.is_not(None),
         Invitation.status.in_([InvitationStatus.SENT, InvitationStatus.ANSWERED]),

@@ -156,11 +156,11 @@ def _changed_surveys(session: Session) -> set[Survey]:
             touched.add(_survey_of(session, obj))
     # A new survey already has a fresh version; a deleted one needs none; one whose version
     # this flush already changes (mark_changed) needs no second one.
+    surveys = {survey for survey in touched if survey is not None}
     return {
         survey
-        for survey in touched
-        if survey is not None
-        and survey not in session.new
+        for survey in surveys
+        if survey not in session.new
         and survey not in session.deleted
         and not inspect(survey).attrs.version.history.has_changes()
     }

@@ -82,7 +82,7 @@ def _default_survey() -> Survey:
 
 def reword_question(slug: str, key: str, prompt: Mapping[str, str]) -> Question:
     """Replace a question's prompt in the given locales and commit; other locales stay."""
-    question = db.session.scalar(
+    question: Question | None = db.session.scalar(
         select(Question).join(Question.survey).where(Survey.slug == slug, Question.key == key)
     )
     if question is None:
