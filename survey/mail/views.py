@@ -18,15 +18,20 @@ from survey.mail.services import (
     unsubscribe_contact,
 )
 from survey.mail.transport import dev_mail_folder
+from survey.security import count_failure, refuse_repeated_failures
 
 bp = Blueprint("mail", __name__)
 
 
 def _invitation(token: str) -> Invitation:
+    # Guessed links count per address, on the survey links' counter (survey/security.py).
+    if (refused := refuse_repeated_failures("survey_token")) is not None:
+        abort(refused)
     invitation = find_unsubscribe_invitation(token)
     fallback = invitation.locale if invitation else None
     g.locale = supported_locale(request.args.get("lang")) or supported_locale(fallback)
     if invitation is None:
+        count_failure("survey_token")
         abort(404)
     return invitation
 

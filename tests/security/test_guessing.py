@@ -1,4 +1,4 @@
-"""Guessing API keys: failures count per address, on their own counter."""
+"""Guessing API keys and links: failures count per address, each kind on its own counter."""
 
 from __future__ import annotations
 
@@ -35,3 +35,17 @@ def test_a_valid_key_costs_nothing(app: Flask, client: FlaskClient) -> None:
     key = api_key(app)
     for number in range(4):
         assert client.post(URL, json=event(number), headers=bearer(key)).status_code < 300
+
+
+def test_guessed_unsubscribe_links_count_with_guessed_survey_links(
+    app: Flask, client: FlaskClient
+) -> None:
+    from tests.helpers import make_invitation
+
+    app.config["SURVEY_RATELIMIT_SURVEY_TOKEN"] = "4 per hour"
+    invited = make_invitation(app)
+    for attempt in range(2):
+        assert client.get(f"/u/guess{attempt:020d}").status_code == 404
+        assert client.get(f"/r/guess{attempt:020d}").status_code == 404
+    assert client.get(f"/u/{invited.token}").status_code == 429
+    assert client.post(f"/u/{invited.token}").status_code == 429
