@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, WithJsonSchema
 from pydantic.json_schema import models_json_schema
 
-from survey.distribution.intake import Outcome, Result, SkipReason
+from survey.distribution.intake import Outcome, Result
+from survey.distribution.rules import SkipReason
 from survey.distribution.schema import (
     MAX_BATCH,
     FieldError,

@@ -54,7 +54,8 @@ class Invite:
     @property
     def delivered_at(self) -> datetime:
         """Return when the customer got the link: the email, or the agent handing it out."""
-        return self.row["sent_at"] or self.row["send_after"]
+        moment: datetime = self.row["sent_at"] or self.row["send_after"]
+        return moment
 
 
 @dataclass

@@ -217,7 +217,7 @@ def _recorded_outcomes(external_ids: Sequence[str]) -> dict[str, Outcome]:
         .where(Invitation.touchpoint_id.in_(list(touchpoints.values())))
         .order_by(Invitation.id)
     ).all()
-    by_touchpoint: dict[int, list[InvitationOutcome]] = defaultdict(list)
+    by_touchpoint: dict[int | None, list[InvitationOutcome]] = defaultdict(list)
     for touchpoint_id, slug, invitation_id, status, reason, send_after, expires_at in rows:
         skipped = status == InvitationStatus.SKIPPED
         by_touchpoint[touchpoint_id].append(
@@ -230,7 +230,7 @@ def _recorded_outcomes(external_ids: Sequence[str]) -> dict[str, Outcome]:
             )
         )
     return {
-        ext: Outcome(ext, tp_id, False, tuple(by_touchpoint.get(tp_id, ())))
+        str(ext): Outcome(str(ext), tp_id, False, tuple(by_touchpoint.get(tp_id, ())))
         for ext, tp_id in touchpoints.items()
     }
 

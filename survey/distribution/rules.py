@@ -316,7 +316,7 @@ class RuleChanges:
 
 def update_survey_rules(slug: str, changes: RuleChanges) -> Survey:
     """Apply rule changes to a survey and commit them, refusing an inconsistent result."""
-    survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
+    survey: Survey | None = db.session.scalar(select(Survey).where(Survey.slug == slug))
     if survey is None:
         raise RuleError(f"no survey with slug {slug!r}")
     if changes.triggers is not None:
