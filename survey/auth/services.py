@@ -56,7 +56,7 @@ def authenticate(email: str, password: str) -> User | None:
     An unknown email still costs one password hash, so the answer's timing does not tell
     which emails have accounts.
     """
-    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    user: User | None = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
         check_password_hash(_dummy_hash(), password)
         return None

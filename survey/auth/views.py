@@ -131,7 +131,8 @@ def _expired(now: float) -> bool:
         return True
     if session.get(REMEMBERED):
         # "Keep me signed in": bounded by the cookie's lifetime, revocable by logout.
-        return now - signed_in > config["REMEMBER_COOKIE_DURATION"].total_seconds()
+        lifetime: float = config["REMEMBER_COOKIE_DURATION"].total_seconds()
+        return now - signed_in > lifetime
     idle = float(config["SURVEY_SESSION_IDLE_MINUTES"]) * 60
     absolute = float(config["SURVEY_SESSION_MAX_HOURS"]) * 3600
     return now - seen > idle or now - signed_in > absolute
@@ -153,7 +154,9 @@ def end_expired_sessions() -> None:
         session[SEEN_AT] = int(now)
 
 
-@user_loaded_from_cookie.connect
 def _restored_from_cookie(sender: Flask, user: User) -> None:
     # The browser was closed; "keep me signed in" brought the staff member back.
     _start_session(True)
+
+
+user_loaded_from_cookie.connect(_restored_from_cookie)
