@@ -215,8 +215,10 @@ def _event_from_row(
         report.reject(line, f"expected {len(columns)} fields, found {len(cells)}")
         return None
     values = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
-    if any("\ufffd" in value for value in values.values()):
-        report.reject(line, "not valid UTF-8: save the file as CSV UTF-8")
+    garbled = [name for name, value in values.items() if "\ufffd" in value]
+    if garbled:
+        # Also where an encoded lone surrogate (ED A0 80) lands: it is not valid UTF-8 either.
+        report.reject(line, f"{garbled[0]}: not valid UTF-8: save the file as CSV UTF-8")
         return None
     raw: dict[str, Any] = {
         key: values.get(key) or None for key in ("external_id", "type", "occurred_at", "team")

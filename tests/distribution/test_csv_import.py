@@ -104,7 +104,17 @@ def test_a_latin1_row_is_rejected_not_garbled(app: Flask) -> None:
     report = run_import(app, data)
     assert report.imported == 1
     assert [(r.line, r.reason) for r in report.rejected] == [
-        (3, "not valid UTF-8: save the file as CSV UTF-8")
+        (3, "name: not valid UTF-8: save the file as CSV UTF-8")
+    ]
+
+
+def test_an_encoded_lone_surrogate_rejects_its_row_naming_the_column(app: Flask) -> None:
+    # "\ud800" written as UTF-8 would be ED A0 80, which no UTF-8 decoder accepts.
+    bad = row(2).encode().replace(b"Cliente 2", b"Cliente \xed\xa0\x80")
+    report = run_import(app, HEADER.encode() + row(1).encode() + bad + row(3).encode())
+    assert report.imported == 2
+    assert [(r.line, r.reason) for r in report.rejected] == [
+        (3, "name: not valid UTF-8: save the file as CSV UTF-8")
     ]
 
 
