@@ -21,3 +21,4 @@ def outbox() -> None:
     click.echo(f"skipped:            {counts.skipped:,}")
     for reason, count in counts.skipped_by_reason.items():
         click.echo(f"  {reason + ':':<17} {count:,}")
+    click.echo(f"not triggered:      {counts.not_triggered:,} touchpoint(s) no survey asks after")

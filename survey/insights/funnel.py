@@ -34,6 +34,9 @@ class OutboxCounts:
     failed: int = 0
     answered: int = 0
     skipped_by_reason: Mapping[str, int] = field(default_factory=_no_counts)
+    #: Touchpoints whose type no active survey triggered: no invitation row, no survey to
+    #: hang one on, so they are counted from the touchpoints (docs/intake.md).
+    not_triggered: int = 0
 
     @property
     def skipped(self) -> int:
@@ -95,7 +98,14 @@ def outbox_counts(now: datetime | None = None) -> OutboxCounts:
         failed=counts.get("failed", 0),
         answered=counts.get("answered", 0),
         skipped_by_reason=MappingProxyType(dict(sorted(skipped.items()))),
+        not_triggered=_untriggered_touchpoints(),
     )
+
+
+def _untriggered_touchpoints() -> int:
+    """Count touchpoints that led to no invitation at all (an anti-join on its index)."""
+    has_invitation = exists().where(Invitation.touchpoint_id == Touchpoint.id)
+    return int(db.session.scalar(select(func.count(Touchpoint.id)).where(~has_invitation)) or 0)
 
 
 def invitation_funnel(

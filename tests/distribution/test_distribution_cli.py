@@ -111,6 +111,19 @@ def test_a_trigger_no_touchpoint_ever_had_is_set_with_a_warning(
     assert "Warning" not in known.output
 
 
+def test_survey_outbox_counts_touchpoints_that_triggered_no_survey(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    with app.app_context():
+        raw = [event(1), event(2, type="callback"), event(3, type="callback")]
+        raw = [{**item, "occurred_at": NOW.isoformat()} for item in raw]
+        record_touchpoints(checked(*raw, now=NOW), TouchpointSource.API, now=NOW)
+    result = runner.invoke(args=["outbox"])
+    assert result.exit_code == 0, result.output
+    assert "not triggered:      2 touchpoint(s) no survey asks after" in result.output
+    assert "pending, later:     1" in result.output
+
+
 def test_unknown_surveys_are_named(runner: FlaskCliRunner) -> None:
     for args in (["show", "nope"], ["set", "nope", "--delay", "1h"]):
         result = runner.invoke(args=["surveys", *args])
