@@ -2,7 +2,8 @@
 
 CES asks how easy it was to get what the customer needed, from 1 (very hard) to 7 (very easy);
 CSAT asks how satisfied they are, from 1 to 5. Each summary gives the mean with its interval
-(Student's t under 30 answers, normal from there on; see ``analysis.intervals``) and the share
+(``analysis.intervals.scale_mean_from_counts``: half an answer added at each end of the scale,
+so the interval holds at small n even when nearly everyone answers at one end) and the share
 at the good end of the scale with its Wilson interval: "easy" is 5-7 for CES, "satisfied" is 4-5
 for CSAT. The app aggregates in SQL (``GROUP BY value``) and calls ``*_from_counts``; callers
 with raw answers use ``summarize_*``.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from analysis.intervals import count_values, mean_from_counts, wilson
+from analysis.intervals import count_values, scale_mean_from_counts, wilson
 from analysis.types import MeanEstimate, Proportion
 
 CES_SCALE = (1, 7)
@@ -47,7 +48,7 @@ class CsatSummary:
 
 def ces_from_counts(counts: Mapping[int, int], confidence: float = 0.95) -> CesSummary:
     """Summarize CES from counts per answer value (1-7)."""
-    mean = mean_from_counts(counts, confidence, CES_SCALE)
+    mean = scale_mean_from_counts(counts, CES_SCALE, confidence)
     easy = sum(count for value, count in counts.items() if value >= CES_EASY_MIN)
     return CesSummary(n=mean.n, mean=mean, easy=wilson(easy, mean.n, confidence))
 
@@ -59,7 +60,7 @@ def summarize_ces(scores: Iterable[int], confidence: float = 0.95) -> CesSummary
 
 def csat_from_counts(counts: Mapping[int, int], confidence: float = 0.95) -> CsatSummary:
     """Summarize CSAT from counts per answer value (1-5)."""
-    mean = mean_from_counts(counts, confidence, CSAT_SCALE)
+    mean = scale_mean_from_counts(counts, CSAT_SCALE, confidence)
     satisfied = sum(count for value, count in counts.items() if value >= CSAT_SATISFIED_MIN)
     return CsatSummary(n=mean.n, mean=mean, satisfied=wilson(satisfied, mean.n, confidence))
 

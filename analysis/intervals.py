@@ -4,10 +4,20 @@ Conventions: ``confidence`` is two-sided (0.95 gives the 2.5 % and 97.5 % quanti
 ints; an empty sample gives the widest possible interval rather than an error, because
 dashboards show empty groups too.
 
-Means use Student's t below ``T_CUTOFF_N`` answers and the normal quantile from there on. The t
-quantile is exact: it inverts the closed-form t distribution function for integer degrees of
-freedom (Abramowitz & Stegun 26.7.3) by bisection, so no table or series approximation is
-needed.
+``mean_interval`` and ``mean_from_counts`` give the textbook interval of a mean: Student's t
+below ``T_CUTOFF_N`` answers and the normal quantile from there on. The t quantile is exact: it
+inverts the closed-form t distribution function for integer degrees of freedom (Abramowitz &
+Stegun 26.7.3) by bisection, so no table or series approximation is needed.
+
+Rating scales are bounded and often lopsided (most CES answers at 7, a few at 1), and there the
+t interval covers far less than it promises at small n: about 70 % at n = 5-10 when 60 % answer
+7, 30 % answer 6 and 10 % answer 1, because a sample that happens to hold no 1 looks tight.
+``scale_mean_from_counts`` adds half an answer at each end of the scale (as the NPS interval
+adds pseudo-answers) and uses a Wilson score interval on the 0-1 rescaled mean, with an
+effective sample size from the observed spread: the interval leans towards the middle of the
+scale, where the unseen answers would be. Exact coverage on that mix is 94 % at n = 10 and 96 %
+at n = 20; at large n the width is within a few percent of the t interval's
+(``tests/analysis/test_effort.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +30,9 @@ from analysis.types import Interval, MeanEstimate, Proportion
 
 #: From this many answers on, mean intervals use the normal quantile instead of Student's t.
 T_CUTOFF_N = 30
+
+#: Pseudo-answers ``scale_mean_from_counts`` adds: half an answer at each end of the scale.
+_SCALE_PSEUDO_ANSWERS = 1.0
 
 _STANDARD_NORMAL = NormalDist()
 _BISECTION_STEPS = 80
@@ -184,6 +197,41 @@ def mean_from_counts(
     squares = sum(count * (value - mean) ** 2 for value, count in counts.items())
     sd = math.sqrt(squares / (n - 1)) if n > 1 else 0.0
     return mean_interval(mean, sd, n, confidence, _as_float_bounds(bounds))
+
+
+def scale_mean_from_counts(
+    counts: Mapping[int, int], bounds: tuple[int, int], confidence: float = 0.95
+) -> MeanEstimate:
+    """Return a rating scale's mean with an interval that holds at small n on lopsided answers."""
+    check_confidence(confidence)
+    low_end, high_end = bounds
+    if not low_end < high_end:
+        raise ValueError(f"a scale needs its low end below its high end, got {bounds!r}")
+    plain = mean_from_counts(counts, confidence, bounds)  # validates, and covers n < 2
+    if plain.n < 2:
+        return plain
+    span = high_end - low_end
+    # Rescale to 0..1 and add half an answer at each end: 0.5 at 1.0 adds 0.5 to both sums.
+    total = plain.n + _SCALE_PSEUDO_ANSWERS
+    share = (sum(count * (value - low_end) for value, count in counts.items()) / span + 0.5) / total
+    square = sum(count * ((value - low_end) / span) ** 2 for value, count in counts.items())
+    spread = (square + 0.5) / total - share * share
+    # Effective size: the Dirichlet posterior variance of the mean is spread / (total + 1); a
+    # Wilson interval with that variance at the share's Bernoulli variance has this many answers.
+    effective_n = (total + 1) * share * (1 - share) / spread
+    interval = _wilson_bounds(share, effective_n, z_for(confidence))
+    low = low_end + span * interval.low
+    high = low_end + span * interval.high
+    # The interval leans towards the middle; it still has to hold the mean it is shown beside.
+    return MeanEstimate(plain.mean, min(low, plain.mean), max(high, plain.mean), plain.n)
+
+
+def _wilson_bounds(share: float, n: float, z: float) -> Interval:
+    """Return the Wilson score interval of a share, for a possibly fractional n."""
+    z2 = z * z
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
 
 
 def _as_float_bounds(bounds: tuple[int, int] | None) -> tuple[float, float] | None:

@@ -12,6 +12,7 @@ from analysis.intervals import (
     mean_from_counts,
     mean_interval,
     newcombe_difference,
+    scale_mean_from_counts,
     t_for,
     two_proportion_z,
     wilson,
@@ -161,3 +162,35 @@ def test_count_values_counts_every_point_of_the_scale() -> None:
         count_values([0], (1, 3))
     with pytest.raises(TypeError):
         count_values([2.5], (1, 3))  # type: ignore[list-item]
+
+
+def test_scale_mean_leans_towards_the_middle_and_holds_the_mean() -> None:
+    # 2×1, 3×4, 5×7: the same sample as above, hand-computed in test_effort: [3.419566, 5.915370].
+    result = scale_mean_from_counts({1: 2, 4: 3, 7: 5}, (1, 7))
+    assert (result.mean, result.n) == (pytest.approx(4.9), 10)
+    assert result.low == pytest.approx(3.419566, abs=1e-6)
+    assert result.high == pytest.approx(5.915370, abs=1e-6)
+    # Everyone at the top: the interval reaches down, and still holds the mean shown.
+    top = scale_mean_from_counts({5: 8}, (1, 5))
+    assert top.low < 5 == top.mean == top.high
+
+
+def test_scale_mean_of_tiny_samples_is_the_whole_scale() -> None:
+    assert scale_mean_from_counts({}, (1, 7)) == mean_from_counts({}, bounds=(1, 7))
+    single = scale_mean_from_counts({6: 1}, (1, 7))
+    assert (single.mean, single.low, single.high) == (6.0, 1, 7)
+
+
+def test_scale_mean_widens_with_confidence() -> None:
+    narrow = scale_mean_from_counts({2: 3, 5: 4}, (1, 7), 0.80)
+    wide = scale_mean_from_counts({2: 3, 5: 4}, (1, 7), 0.99)
+    assert wide.low < narrow.low < narrow.high < wide.high
+
+
+def test_scale_mean_rejects_bad_scales_and_values() -> None:
+    with pytest.raises(ValueError, match="low end below"):
+        scale_mean_from_counts({3: 2}, (7, 1))
+    with pytest.raises(ValueError, match="outside the scale"):
+        scale_mean_from_counts({8: 2}, (1, 7))
+    with pytest.raises(ValueError, match="confidence"):
+        scale_mean_from_counts({3: 2}, (1, 7), 1.0)
