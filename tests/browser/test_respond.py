@@ -16,7 +16,8 @@ from tests.browser.conftest import PHONE_USER_AGENT
 from tests.browser.stored import StoredResponse, stored_responses
 from tests.helpers import make_invitation
 
-pytestmark = pytest.mark.browser
+# `survey invite` links to the default survey, which `survey db upgrade` creates.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("default_survey")]
 
 COMMENT = "Me atendieron rápido, pero tuve que repetir mi caso dos veces."
 SPANISH_TITLE = "Después de la atención"
