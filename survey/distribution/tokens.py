@@ -30,7 +30,7 @@ def derived_token(key: bytes, purpose: str, row_id: int) -> str:
     then carries the same working link in both copies. Only the token's hash is stored, so
     the database alone still opens no survey.
     """
-    digest = hmac.new(key, f"{purpose}:{row_id}".encode(), hashlib.sha256).digest()
+    digest = hmac.digest(key, f"{purpose}:{row_id}".encode(), "sha256")
     return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode("ascii")
 
 
