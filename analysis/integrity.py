@@ -11,6 +11,16 @@ and fires only when three things hold:
 3. a clear one: a pooled two-proportion z-test rejects "no difference" at ``SIGNAL_ALPHA``
    (one-sided, two-sided for the response rate), so chance in a small team does not fire it.
 
+Small teams rarely reach ``SIGNAL_MIN_N`` cases in a week or a month, so the checks pool a
+team's last ``POOL_DAYS`` days: ``check_team_window`` takes dated rows (the app's ``GROUP BY
+team, day`` counts, as ``DatedActivity``), sums the window ending on ``as_of`` for the team and
+for the organisation, and runs every signal on the sums. ``activity_from_invitations`` builds the
+same counts from raw dated invitations for callers holding rows rather than counts. A team of 60
+invitations in 90 days, half of them coerced (silent 10s answered seconds after delivery from
+one device), is caught in every simulated case, while honest teams of 60 to 2,000 invitations
+trigger any signal in under 1 % of 90-day windows (``tests/analysis/test_integrity.py``, seeded
+simulation).
+
 ``score_without_sentiment`` compares a team with itself over two periods instead: the NPS rose
 by at least ``NPS_RISE_POINTS`` (and the rise is significant at ``SIGNAL_ALPHA``, one-sided)
 while mean sentiment did not rise by ``SENTIMENT_RISE_MIN``. There ``value`` is the NPS change,
@@ -19,7 +29,9 @@ while mean sentiment did not rise by ``SENTIMENT_RISE_MIN``. There ``value`` is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from analysis import nps
@@ -32,6 +44,9 @@ SIGNAL_MIN_N = 30
 #: False-alarm rate per signal and team when nothing is wrong. Kept low because a dashboard
 #: checks every team: with 20 teams and 7 signals, 0.05 would raise about 7 false alarms.
 SIGNAL_ALPHA = 0.01
+
+#: Days of activity pooled per team, so that a small team gathers enough cases to be judged.
+POOL_DAYS = 90
 
 #: Gap over the rest in the share of invitations created by hand instead of by touchpoint rules.
 MANUAL_SHARE_MARGIN = 0.25
@@ -287,6 +302,129 @@ def check_team(
     if shift is not None:
         signals.append(check_score_without_sentiment(shift))
     return tuple(signals)
+
+
+@dataclass(frozen=True, slots=True)
+class DatedActivity:
+    """One day of a team's (or the organisation's) counts: a row of ``GROUP BY team, day``."""
+
+    day: date
+    activity: TeamActivity
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """One invitation and what became of it, for callers holding raw rows instead of counts.
+
+    ``seconds_to_answer`` runs from delivery to the answer; ``device`` is the answer's device
+    fingerprint and ``contact`` who answered, so that a device several contacts answered from
+    can be told apart from one person answering twice.
+    """
+
+    created_at: date
+    manual: bool = False
+    answered: bool = False
+    score: int | None = None
+    has_text: bool = False
+    seconds_to_answer: float | None = None
+    device: str | None = None
+    contact: str | None = None
+    link_opens: int = 0
+    scanner_opens: int = 0
+
+    def __post_init__(self) -> None:
+        check_part("scanner_opens", self.scanner_opens, "link_opens", self.link_opens)
+        if self.score is not None and not self.answered:
+            raise ValueError("an invitation with a score must be answered")
+
+
+def pool_activity(
+    rows: Iterable[DatedActivity | tuple[date, TeamActivity]],
+    as_of: date,
+    window_days: int = POOL_DAYS,
+) -> TeamActivity:
+    """Sum the daily counts of the window_days days that end on as_of (inclusive)."""
+    start = _window_start(as_of, window_days)
+    totals = dict.fromkeys(_ACTIVITY_FIELDS, 0)
+    for row in rows:
+        day, activity = (row.day, row.activity) if isinstance(row, DatedActivity) else row
+        if start < _day(day) <= _day(as_of):
+            for name in _ACTIVITY_FIELDS:
+                totals[name] += getattr(activity, name)
+    return TeamActivity(**totals)
+
+
+def activity_from_invitations(
+    invitations: Iterable[Invitation], as_of: date, window_days: int = POOL_DAYS
+) -> TeamActivity:
+    """Count a team's activity from raw invitations created in the window ending on as_of.
+
+    A device counts as shared when more than one contact answered from it among the
+    invitations given: pass the whole organisation's to see sharing across teams.
+    """
+    start = _window_start(as_of, window_days)
+    chosen = [item for item in invitations if start < _day(item.created_at) <= _day(as_of)]
+    answers = [item for item in chosen if item.answered]
+    contacts_by_device: dict[str, set[str | None]] = {}
+    for item in answers:
+        if item.device is not None:
+            contacts_by_device.setdefault(item.device, set()).add(item.contact)
+    shared = {device for device, contacts in contacts_by_device.items() if len(contacts) > 1}
+    tens = [item for item in answers if item.score == 10]
+    return TeamActivity(
+        invited=len(chosen),
+        manual_invitations=sum(item.manual for item in chosen),
+        answered=len(answers),
+        fast_answers=sum(_is_fast(item) for item in answers),
+        tens=len(tens),
+        silent_tens=sum(not item.has_text for item in tens),
+        shared_device_answers=sum(item.device in shared for item in answers),
+        link_opens=sum(item.link_opens for item in chosen),
+        scanner_opens=sum(item.scanner_opens for item in chosen),
+    )
+
+
+def check_team_window(
+    team: Iterable[DatedActivity | tuple[date, TeamActivity]],
+    organisation: Iterable[DatedActivity | tuple[date, TeamActivity]],
+    as_of: date,
+    window_days: int = POOL_DAYS,
+    shift: ScoreShift | None = None,
+) -> tuple[IntegritySignal, ...]:
+    """Pool the team's and the organisation's last window_days of counts and run every signal."""
+    return check_team(
+        pool_activity(team, as_of, window_days),
+        pool_activity(organisation, as_of, window_days),
+        shift,
+    )
+
+
+_ACTIVITY_FIELDS = (
+    "invited",
+    "manual_invitations",
+    "answered",
+    "fast_answers",
+    "tens",
+    "silent_tens",
+    "shared_device_answers",
+    "link_opens",
+    "scanner_opens",
+)
+
+
+def _window_start(as_of: date, window_days: int) -> date:
+    if check_count("window_days", window_days) < 1:
+        raise ValueError("window_days must be at least 1")
+    return _day(as_of) - timedelta(days=window_days)
+
+
+def _day(moment: date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _is_fast(invitation: Invitation) -> bool:
+    seconds = invitation.seconds_to_answer
+    return seconds is not None and seconds <= FAST_ANSWER_SECONDS
 
 
 def _share_signal(
