@@ -153,10 +153,17 @@ def _touchpoints_in(
     query = select(Touchpoint.id)
     if team_id is not None:
         query = query.where(Touchpoint.team_id == team_id)
+    return _in_period(query, Touchpoint.occurred_at, since, until)
+
+
+def _in_period(
+    query: Select[Any], column: Any, since: datetime | None, until: datetime | None
+) -> Select[Any]:
+    """Keep the rows whose column falls in [since, until); an end not given is open."""
     if since is not None:
-        query = query.where(Touchpoint.occurred_at >= since)
+        query = query.where(column >= since)
     if until is not None:
-        query = query.where(Touchpoint.occurred_at < until)
+        query = query.where(column < until)
     return query
 
 
@@ -206,8 +213,5 @@ def _manual_count(
         query = query.where(Invitation.survey_id == survey_id)
     if team_id is not None:
         query = query.where(Invitation.team_id == team_id)
-    if since is not None:
-        query = query.where(Invitation.created_at >= since)
-    if until is not None:
-        query = query.where(Invitation.created_at < until)
+    query = _in_period(query, Invitation.created_at, since, until)
     return int(db.session.scalar(query) or 0)
