@@ -250,7 +250,7 @@ _ORDINAL_ES: Final = r"(?:segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|en
 
 _EN_CHURN: Final = (
     r"cancel(?:l?ing|l?ed|s)? (?:my|our|the|this|all (?:my|our)|your) (?:\w+ ){0,2}?"
-    r"(?:account|subscription|contract|service|membership|plan|policy|policies|line"
+    r"(?:acc?ount|subscription|contract|service|membership|plan|policy|policies|line"
     r"|broadband|insurance|package)s?\b(?! (?:change|upgrade))",
     r"cancel(?:l?ing|l?ed)? (?:my|our) card\b",
     r"(?:close|closing|closed|delete|deleting|deleted|terminate|terminating|terminated"
@@ -269,8 +269,10 @@ _EN_CHURN: Final = (
     r"|want to|thinking (?:about|of)|considering|plan(?:ning)? to|about to) leav(?:e|ing)\b"
     r"(?! (?:the|a|it|my|me|them|at|on|her|him|this|your|for work|home|early|soon)\b)",
     r"(?:i'?m|i am|we'?re|we are) out[.!]",
-    r"(?:i'?m|i am|we'?re|we are)?\s*done with (?:this|you|your|the) (?:\w+ )?"
-    r"(?:company|bank|provider|carrier|airline|store|shop|guys|people|service)\b",
+    r"(?:i'?m|i am|we'?re|we are)?\s*(?:done|finished|through) with (?:this|you|your|the)"
+    r" (?:\w+ )?(?:company|bank|provider|carrier|airline|store|shop|guys|people|service|lot)\b",
+    r"(?:i'?m|im|i am|we'?re|we are) (?:done|finished|through) with (?:you|u)\b"
+    r"|(?:i'?m|im|i am|we'?re|we are) (?:so )?(?:done|finished)\s*(?:[.!,;]|$)",
     r"never (?:\w+ )?(?:buy|buying|order|ordering|fly|flying|shop|shopping|use|using|book"
     r"|booking|come|coming|go|going|stay|staying|deal|dealing|purchase|purchasing|choose"
     r"|rent|renting|return|returning|eat|eating)\b(?: \w+){0,4}? again",
@@ -286,8 +288,9 @@ _EN_CHURN: Final = (
     r"(?:goodbye|bye|farewell) forever",
     r"(?:find|finding|look(?:ing)? for|search(?:ing)? for|shop(?:ping)? around for"
     r"|go(?:ing)? with|signed up with|sign up with|join(?:ed|ing)?)"
-    r" (?:a |another |a new |a different |a better |a cheaper |your )(?:\w+ )?"
-    r"(?:provider|carrier|bank|insurer|company|supplier|operator|network|airline|store"
+    r" (?:a |an |another |other |a new |new |a different |different |a better |better "
+    r"|a cheaper |cheaper |your )(?:\w+ )?(?:provider|carrier|bank|insurer|company|supplier"
+    r"|operator|network|airline|store"
     r"|shop|broker|isp|competitor|competition)s?\b",
     r"(?:went|going|gone|go|moving|moved) (?:back )?to (?:your|the|a) competit(?:or|ors|ion)",
     r"going back to my (?:old|previous|former) \w+",
@@ -299,6 +302,14 @@ _EN_CHURN: Final = (
     r" (?!you\b|your\b|u\b|us\b|the app\b)\w+\s*(?:[.!,;]|$)",
     r"(?:i'?m|i am|we'?re|we are) (?:gone|out of here)\b",
     r"(?:i'?m|i am|we'?re|we are) (?:switching|leaving)\s*(?:[.!,;]|$)",
+    r"(?:process|confirm|accept|submit|request|handle|action|want|need|put through)\w*"
+    r" (?:my|our|the) (?:account |contract |subscription |membership )?cancell?ation\b"
+    r"(?! (?:of|for) (?:my|the|an?) (?:order|flight|booking|appointment|visit|delivery))",
+    r"clos\w* (?:everything|all (?:my|our) accounts?|it all)",
+    r"lost (?:my|our) (?:business|custom|loyalty)",
+    r"(?:don'?t|do not) expect (?:me|us) to (?:renew|stay|come back|return|buy|continue)",
+    r"pac code|porting code|(?:move|moving|transfer\w*|keep|keeping) (?:my|our) numbers?"
+    r" (?:to|elsewhere|away)",
     r"(?:shop|shopping|buy|buying|order|ordering|bank|banking|fly|flying|go|going|book"
     r"|booking) (?:\w+ )?(?:elsewhere|somewhere else)",
 )
@@ -332,7 +343,7 @@ _ES_CHURN: Final = (
     r"(?:me|nos) (?:cambie|cambiamos|pase|pasamos|fui|fuimos) (?:a|con)"
     r" (?!ustedes\b|vosotros\b|usted\b)\w+\s*(?:[.!,;]|$)",
     r"(?:me|nos) (?:quiero|queremos) ir (?:de|a|con)\b",
-    r"(?:busc\w*|encontrar|mirando) (?:otr[oa]|un[oa]? nuev[oa]|un[oa]? mejor) (?:\w+ )?"
+    r"(?:busc\w*|encontrar|mirando) (?:otr[oa]s?|un[oa]? nuev[oa]|un[oa]? mejor) (?:\w+ )?"
     r"(?:compania|banco|operador|proveedor|aseguradora|empresa|tienda|aerolinea|seguro"
     r"|electrica|entidad|opcion|alternativa|marca|supermercado)",
     r"(?:contrate|contratamos|he contratado|firme|me apunte|me pase) (?:con|en|a)"
@@ -346,7 +357,14 @@ _ES_CHURN: Final = (
     r"\by (?:me|nos) (?:voy|vamos|largo|largamos|marcho)\s*(?:[.!,;]|$)",
     r"(?:traslad|llev|pas|mov)\w* (?:mis|nuestras|nuestros|mi|nuestra|todo|todas|todos)"
     r" (?:\w+ )?(?:a|con) (?:otr[oa]|la competencia)",
-    r"(?:cancel|anul)\w* todo|(?:dar(?:me|nos)?|doy|damos) de baja todo",
+    r"(?:cancel|anul|cierr|cerr)\w* todo|(?:dar(?:me|nos)?|doy|damos) de baja todo",
+    r"(?:solicitud|peticion|tramite|proceso|gestion) de (?:la )?baja",
+    r"(?:he|hemos) terminado con (?:ustedes|vosotros|usted|este \w+|esta \w+|su \w+)",
+    r"no (?:esperen|espereis|espere) que (?:renueve|renovemos|siga|sigamos|vuelva|volvamos"
+    r"|continue|me quede)",
+    r"(?:^|[,;.!]\s*|\by )(?:me|nos) (?:voy|vamos|largo|largamos|marcho|marchamos)\s*(?:[.!,;]|$)",
+    r"(?:cambio|cambiar|cambiarme|cambiarnos) de (?:compania|operador|banco|proveedor"
+    r"|aseguradora|electrica|entidad)\b",
     r"(?:compr|ped|pid|contrat|reserv|viaj)\w* (?:en|a|con) (?:otr[oa]s? (?:sitio|lugar|parte"
     r"|tienda|empresa|compania|banco|operador|proveedor|aseguradora|aerolinea|marca)"
     r"|la competencia)\b",
@@ -363,10 +381,20 @@ _ES_CHURN: Final = (
 )
 
 _EN_NOT_HEARD: Final = (
-    r"(?:nobody|no one|noone|no-one|none of them) (?:\w+ )?(?:listen(?:ed|s|ing)?|cares?"
+    r"(?:nobody|no one|noone|no-one|none of them) (?:\w+ ){0,2}?(?:listen(?:ed|s|ing)?|cares?"
     r"|cared|caring|bothered|took (?:me|it|my \w+) seriously|got back|gets back|get back"
     r"|read|reads|answered|answers|responded|replied|called (?:me )?back|returned my"
-    r"|paid attention|pays attention|acknowledged)",
+    r"|pa(?:id|ys) (?:any |much )?attention|acknowledged|hear|heard)\b",
+    r"(?<!\bi )(?:didn'?t|did not|never|don'?t|doesn'?t|do not|does not|not) pay(?:ing)?"
+    r" (?:any |much )?attention",
+    r"(?:emails?|messages?|complaints?|letters?|tickets?|requests?) (?:\w+ ){0,4}?(?:vanish\w*"
+    r"|disappear\w*|get lost|got lost|go unread|went unread)|into thin air",
+    r"cut (?:me|us) off|cut off mid|interrupt(?:ed|ing|s)? (?:me|us)\b",
+    r"(?:like|as if|as though) (?:i|we) (?:was|were|am|are|had been) (?:being )?(?:stupid"
+    r"|an idiot|a child|lying|a liar|a criminal|dumb|thick|nothing|invisible|a nuisance"
+    r"|a problem|an inconvenience|wasting)",
+    r"no (?:acknowledg\w*|reply|response|answer|call ?back|follow[- ]up) (?:at all |whatsoever "
+    r"|to (?:my|our)|of (?:my|our))",
     r"(?:don'?t|do not|dont) (?:think|believe) (?:anyone|anybody) (?:even |ever )?"
     r"(?:read|reads|listened|listens|cares|cared|looked at)",
     r"(?<!\bi )(?:didn'?t|did not|don'?t|do not|doesn'?t|does not|never|won'?t|wouldn'?t"
@@ -393,7 +421,7 @@ _EN_NOT_HEARD: Final = (
     r"(?:felt|feel|feeling) (?:\w+ )?(?:unheard|invisible|ignored|dismissed|unimportant"
     r"|worthless|disrespected)",
     r"(?<!\bi )(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|couldn'?t|could not|never"
-    r"|won'?t) (?:\w+ )?care\b",
+    r"|won'?t) (?:\w+ )?cared?\b",
     r"(?:never|not|didn'?t|haven'?t) (?:got|get|received|receive|had) (?:a |any )?"
     r"(?:reply|response|answer|call ?back|acknowledg(?:e)?ment)",
     r"never heard back|(?:didn'?t|haven'?t|did not|have not) heard back|no reply|no response"
@@ -429,16 +457,26 @@ _ES_NOT_HEARD: Final = (
     r"(?:me|nos) ignor\w+",
     r"ignor\w+ (?:mis|mi|nuestros|nuestras|nuestro|nuestra|todos|todas|lo que)"
     r" (?:\w+ )?(?:correos?|mensajes?|quejas?|reclam\w*|llamadas?|peticiones|solicitudes"
-    r"|consultas?|emails?|cartas?|avisos?|dije|decia|escribi|explique|pedi)\b",
+    r"|consultas?|emails?|cartas?|avisos?|preguntas?|dudas?|necesidades|explicaciones"
+    r"|dije|decia|escribi|explique|pedi)\b|ignor\w+ lo que",
+    r"(?:correos?|mensajes?|quejas?|reclamaciones?|cartas?|emails?) (?:\w+ ){0,3}?"
+    r"(?:desaparec\w*|se pierden|se perdieron|se perdio|quedan sin leer)",
+    r"(?:le|les) import(?:a|o|aba|aban|an) (?:un|una|tres|poco|nada)\b",
+    r"me cort(?:o|aron|aba|aban) (?:a|en) mitad|(?:a|en) mitad de (?:la )?frase",
+    r"sin (?:contestar|responder)",
+    r"como si (?:yo )?(?:fuera|fuese|fueramos) (?:tont[oa]|idiota|estupid[oa]|mentiros[oa]"
+    r"|nadie|invisible|un[oa] (?:\w+ )?(?:ladron|mentiros[oa]|delincuente|numero|molestia))",
+    r"(?:ni|no|sin|ningun) (?:un |una |siquiera )?(?:acuse de recibo|contestacion)",
     r"(?:me senti|me siento|sentirme|me he sentido|nos sentimos|me hicieron sentir"
     r"|me hacen sentir) (?:\w+ )?(?:ignorad[oa]s?|invisibles?|ninguneado|despreciad[oa]"
-    r"|(?:como )?(?:un|una|otro) (?:\w+ )?numero)",
+    r"|(?:como )?(?:un|una|otro) (?:\w+ )?numero|(?:nada|poco|para nada) (?:escuchad[oa]s?"
+    r"|atendid[oa]s?|valorad[oa]s?|comprendid[oa]s?|respetad[oa]s?))",
     r"nadie (?:me |nos |le |les )?(?:\w+ )?(?:hizo|hace|hacia|hicieron) caso",
     r"(?:no|ni) (?:me |nos )?(?:hicieron|hacen|hizo|hace|hacian|han hecho|ha hecho)"
     r" (?:ni )?caso|ni caso",
-    r"nadie (?:me |nos |le |les |lo |la |los |las )?(?:escuch\w+|atend\w+|contest\w+"
-    r"|respond\w+|llam\w+|devolvi\w+|lee|leyo|leia|se molesto|se preocupa|se preocupo"
-    r"|se interesa|se digno)",
+    r"nadie (?:\w+ )?(?:me |nos |le |les |lo |la |los |las )?(?:escuch\w+|atend\w+"
+    r"|contest\w+|respond\w+|llam\w+|devolvi\w+|lee|leyo|leia|oy\w+|oir|prest\w* (?:\w+ )?"
+    r"atencion|se molesto|se preocupa|se preocupo|se interesa|se digno)",
     r"a nadie (?:le |les )?(?:importa|importo|interesa|preocupa)",
     r"(?:no|nunca|jamas) (?:me |nos |les |le )?escuch\w*\b(?! bien)(?<!escuche)",
     r"sin (?:siquiera )?escuchar(?:me|nos)?|sin (?:siquiera )?leer",
@@ -484,7 +522,7 @@ _EN_REPEAT: Final = (
     r"|complain|complained|complaining|ring|rang|chat|report|reported|reporting|ask|asked"
     r"|explain|explained|visit|come in|this (?:has )?happen|it happens|that happens)",
     r"<ORD_EN> (?:phone )?(?:call|email|e-mail|message|complaint|ticket|visit|letter|survey"
-    r"|chat|follow[- ]up|attempt|engineer|technician)s?\b",
+    r"|chat|follow[- ]up|attempt)s?\b",
     r"(?<!\bme )(?<!\bus )<CONTACT_EN>(?! me\b| us\b)(?: \w+){0,4}? <COUNT_EN> (?:times|occasions)",
     r"(?<!\bme )(?<!\bus )<CONTACT_EN>(?! me\b| us\b)(?: \w+){0,4}? twice",
     r"(?:had|have|having|need(?:ed)?|must|forced) to (?:call|ring|phone|contact|email|write"
@@ -501,7 +539,8 @@ _EN_REPEAT: Final = (
     r"|don'?t|didn'?t|(?:can'?t|cannot)(?! believe)|unable|without|broken|down|waiting"
     r"|wrong|missing|pending|unresolved|outstanding|the same|having|getting|charging"
     r"|happening|faulty|off|dead|stuck|chasing|trying)\b",
-    r"(?:waiting|waited|been waiting) (?:for )?(?:over |more than |almost |nearly )?"
+    r"(?:been waiting|still waiting|waiting now|(?:i|we)'?ve waited|have waited|waited over"
+    r"|waited more than) (?:for )?(?:over |more than |almost |nearly )?"
     r"(?:(?:a|an|one) (?:week|month|year)|(?:two|three|four|five|six|\d+|several|many)"
     r" (?:days|weeks|months|years))",
     r"(?:yet )?another (?:call|email|complaint|ticket|visit|letter|chat)\b",
@@ -529,6 +568,10 @@ _EN_REPEAT: Final = (
     r"repeated (?:calls|complaints|emails|requests|visits|attempts|contacts|phone calls)",
     r"despite (?:\w+ ){0,2}?(?:calls|visits|complaints|emails|tickets|requests)",
     r"<COUNT_EN> \w+ (?:visits|calls|complaints|tickets|emails)\b",
+    r"yet again|(?:wrong|broken|down|failed|failing|faulty|missing|late|overcharged|cut off"
+    r"|not working) again\b",
+    r"(?:call\w*|phon\w*|on the phone|chas\w*|email\w*|writ\w*|wrote|r[ia]ng\w*)"
+    r"(?: \w+){0,5}? every (?:single )?day",
 )
 
 _ES_REPEAT: Final = (
@@ -572,6 +615,15 @@ _ES_REPEAT: Final = (
     r"(?:llame|escribi|fui|reclame)(?: el)? (?:lunes|martes|miercoles|jueves|viernes|sabado"
     r"|domingo),? (?:el )?(?:y )?(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)",
     r"durante (?:varios|muchos|tres|dos|cuatro) dias",
+    r"(?:otra vez|de nuevo) (?:mal|igual|roto|rota|estropead[oa]|caid[oa]|averiad[oa]"
+    r"|con (?:el|la|lo) mism[oa]|sin (?:luz|internet|servicio|linea|agua|gas|senal|cobertura"
+    r"|respuesta|solucion|arreglar|funcionar))\b",
+    r"(?:llam|escrib|reclam|insist)\w* (?:\w+ ){0,2}?(?:todos los dias|cada dia)",
+    r"(?:explic|cont|repet|repit)\w* (?:\w+ ){0,2}?(?:de nuevo|otra vez)"
+    r"|(?:explic|cont|repet|repit)\w* (?:\w+ ){0,3}?a otr[oa] (?:agente|operador|operadora"
+    r"|asesor|asesora|persona|departamento)",
+    r"(?:volver|volvi|ir|fui|llamar|llame|escribir|escribi|reclamar|reclame) (?:\w+ )?"
+    r"(?:una |por )?<ORD_ES> vez",
     r"por <ORD_ES> vez",
     r"llev(?:o|amos) (?:desde|mas de|casi) |detras de (?:este|esta|esto|ustedes|vosotros)",
     r"(?:pedir|pedi|solicitar|solicite|abrir|abri|poner|puse|otra) otr[oa] (?:visita"
@@ -611,6 +663,9 @@ _EN_PRAISE: Final = (
     r"(?:<NAME>|<ROLE_EN>|he|she) (?:took the time|made my day|was a star|is a star)",
     r"(?:<NAME>|<ROLE_EN>|he|she) (?:did|does|has done) (?:everything|all (?:he|she|they)"
     r" could|whatever (?:he|she|they) could)",
+    r"you(?:'re| are) (?:such )?(?:a |an )?(?:star|legend|gem|angel|hero|lifesaver|life saver"
+    r"|diamond|credit to)",
+    r"<SUBJECT_EN> (?:\w+ ){1,5}?and (?:was|is|were|are|has been)\s+<INTENSE_EN><PRAISE_EN>\b",
     r"they (?:were|are) (?:so |very |extremely |really |super )+(?:polite|courteous|friendly"
     r"|kind|patient|helpful|lovely)",
 )
@@ -647,6 +702,9 @@ _ES_PRAISE: Final = (
     r"|un diez|un 10|reconocimiento)(?: (?:especialmente|especial|de corazon|enormemente"
     r"|mucho|infinitas))? (?:a |al |a la |a los |a las |por |para )?(?:el |la |los |las "
     r"|su |sus |mi |nuestro |nuestra )?(?:\w+ )?(?:<NAME>|<ROLE_ES>)\b",
+    r"(?:es usted|eres|sois|son ustedes) (?:un|una) (?:sol|amor|encanto|crack|cielo|genio"
+    r"|angel|fenomeno|maquina|joya)",
+    r"agradecid[oa]s? (?:a |al |a la |con (?:el |la )?)(?:\w+ )?(?:<NAME>|<ROLE_ES>)\b",
     r"(?:den|denle|dale|dadle|transmitan|trasladen|hagan llegar) (?:mis |las |mi )?"
     r"(?:gracias|agradecimiento|felicitaciones|enhorabuena)",
     r"(?:<NAME>|<ROLE_ES>) (?:se )?merecen? (?:un|una) (?:aumento|ascenso|medalla|premio"
@@ -739,13 +797,14 @@ _TRIGGERS: Final[Mapping[str, Mapping[Intent, str]]] = {
             "canc clos dele term end endi swit movi move taki take took tran port leav out done "
             "neve comi back retu rene usin shop orde buyi flyi stay cont cust last agai anym fore "
             "prov carr bank insu comp supp oper netw airl stor brok isp unsu else gone chan went "
-            "some subs plan agre"
+            "some subs plan agre lost pac numb expe fini thro"
         ),
         Intent.NOT_HEARD: (
             "nobo one noon none anyo anyb list numb stat idio nuis crim liar trea igno deaf wall "
             "hole brus fobb dism hung hang over inte let feel felt care repl resp answ call ackn "
             "back unan addr read get retu ther exis matt coun pret nowh void both pers soul agen "
-            "myse ours made make"
+            "myse ours made make atte vani disa unre thin cut stup chil lyin dumb thic noth "
+            "invi prob inco wast foll"
         ),
         Intent.REPEAT_CONTACT: (
             "seco # thir four fift sixt umpt nth tent hund mill time occa twic agai back over "
@@ -754,28 +813,30 @@ _TRIGGERS: Final[Mapping[str, Mapping[Intent, str]]] = {
             "tues wedn thur frid satu sund days week mont chan desp"
         ),
         # Every praise rule needs a name or a role (added in _build_gate) or one of these.
-        Intent.PRAISE_PERSON: "he she they",
+        Intent.PRAISE_PERSON: "he she they you you'",
     },
     "es": {
         Intent.CHURN: (
             "baja canc anul resc cerr cier fina elim borr vuel volv nunc ulti comp otra otro banc "
             "oper prov aseg empr aero elec enti segu tien fibr tele marc pase fui fuim pasa quie "
             "quer busc enco mira port clie ido voy vamo larg irme irno perd adio cuen vera reno "
-            "renu dejo deja camb"
+            "renu dejo deja camb term espe"
         ),
         Intent.NOT_HEARD: (
             "igno sent sien nadi caso escu leer pare sord igua mism impo expl habl term acab pala "
             "colg resp cont llam devo mole dign preo pers agen corr solo sola perd desp seri aten "
-            "miro mira pasa paso larg ning exis trat nume tick expe olvi saco"
+            "miro mira pasa paso larg ning exis trat nume tick expe olvi saco desa pier qued mita "
+            "fuer fues acus"
         ),
         Intent.REPEAT_CONTACT: (
             "vez segu terc cuar quin sext enes # vece mism vuel volv depa alla lado nuev dia sigo "
             "sigu cont toda aun llev espe llam corr recl quej inci visi emai mens avis tick agen "
-            "oper ases otra otro cada ya lune mart mier juev vier saba domi dura insi detr camb"
+            "oper ases otra otro cada ya lune mart mier juev vier saba domi dura insi detr camb "
+            "dias pers"
         ),
         Intent.PRAISE_PERSON: (
-            "ella ellos ellas den denl dale dadl tran tras haga posi pudo impo inde "
-            + _PRAISE_WORDS_ES
+            "ella ellos ellas den denl dale dadl tran tras haga posi pudo impo inde sol amor "
+            "enca crac ciel geni ange feno maqu joya " + _PRAISE_WORDS_ES
         ),
     },
 }
@@ -803,7 +864,7 @@ _GATE_WORD: Final = re.compile(r"[a-z][a-z']*|[0-9]")
 #: Words that negate the statement right after them ("n't" endings count too).
 _NEGATIONS: Final = _words(
     "not no never without dont wont cant didnt wouldnt doesnt isnt wasnt nunca jamas ni "
-    "tampoco sin ningun ninguna almost nearly casi"
+    "tampoco sin ningun ninguna almost nearly casi estuve estuvimos"
 )
 #: Small words allowed between a negation and the statement it negates.
 _FILLERS: Final = _words(
@@ -812,7 +873,7 @@ _FILLERS: Final = _words(
     "did do does once way reason time just yet at all about considering "
     "me te se lo la le les nos voy vamos va a de que pienso quiero tengo intencion planes "
     "una sola vez momento en yo nosotros ganas motivo razon por ahora he estoy estamos estaba "
-    "loco loca broma muerto muerta"
+    "loco loca broma muerto muerta punto"
 )
 _MAX_FILLERS: Final = 5
 _TOKEN: Final = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
