@@ -309,3 +309,29 @@ def test_difference_false_alarm_rate_is_near_nominal() -> None:
         a, b = nps.from_counts(pa, n - pa - da, da), nps.from_counts(pb, n - pb - db, db)
         alarms += nps.difference(a, b).significant
     assert 0.035 <= alarms / 5_000 <= 0.065
+
+
+@pytest.mark.parametrize(
+    ("n_a", "cell_a", "n_b", "cell_b"),
+    [
+        (50, (0.5, 0.2), 50, (0.35, 0.3)),  # a real 25-point drop, equal groups
+        (20, (0.6, 0.1), 200, (0.4, 0.2)),  # small team against a large rest
+        (100, (0.3, 0.5), 30, (0.5, 0.2)),  # a rise from a negative NPS
+    ],
+)
+def test_difference_interval_covers_a_real_change(
+    n_a: int, cell_a: tuple[float, float], n_b: int, cell_b: tuple[float, float]
+) -> None:
+    """When the two groups truly differ, the interval of b - a holds the true change in about
+    95 % of seeded draws (5,000 pairs; measured 94.6 %, 94.8 % and 94.6 %; 93-97 % asserted)."""
+    rng = random.Random(SEED)
+    draw_a, draw_b = multinomial_sampler(n_a, *cell_a), multinomial_sampler(n_b, *cell_b)
+    truth = 100 * ((cell_b[0] - cell_b[1]) - (cell_a[0] - cell_a[1]))
+    covered = 0
+    for _ in range(5_000):
+        (pa, da), (pb, db) = draw_a(rng), draw_b(rng)
+        a = nps.from_counts(pa, n_a - pa - da, da)
+        b = nps.from_counts(pb, n_b - pb - db, db)
+        change = nps.difference(a, b)
+        covered += change.low <= truth <= change.high
+    assert 0.93 <= covered / 5_000 <= 0.97
