@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,6 +23,7 @@ from survey.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpo
 from survey.webhooks.services import enqueue_event
 from tests.mail.factories import pending_invitations
 from tests.mail.smtp_sink import Hold, Sink, running_sink
+from tests.mail.test_workers import WorkerProcess, worker_env
 
 INVITATIONS = 20
 DELIVERIES = 20
@@ -148,3 +151,41 @@ def test_a_feature_registers_its_own_channel(app: Flask, runner: FlaskCliRunner)
     assert result.exit_code == 0, result.output
     assert "staff-mail: 1 sent" in result.output
     assert channel.rounds == 2  # drained until nothing was due
+
+
+@pytest.mark.slow
+def test_a_looping_worker_sends_invitations_that_fall_due_while_a_webhook_hangs(
+    app: Flask, database_url: str, sink: Sink, tmp_path: Path
+) -> None:
+    dead = DeadReceiver(
+        until=lambda: bool(dead.held) and len(sink.received) >= 5, on_connect=lambda: None
+    )
+    with app.app_context():
+        db.session.add(WebhookEndpoint(url=dead.url, events=["case.opened"], secret="whsec_x"))
+        db.session.commit()
+        for number in range(3):
+            enqueue_event("case.opened", {"case_id": number})
+        db.session.commit()
+    holder = threading.Thread(
+        target=_hold_connections, args=(dead, sink, time.monotonic() + 120), daemon=True
+    )
+    holder.start()
+    env = worker_env(
+        database_url,
+        sink,
+        tmp_path,
+        SURVEY_OUTBOX_POLL_SECONDS=0.1,
+        SURVEY_WEBHOOKS_ALLOW_PRIVATE="true",
+        SURVEY_WEBHOOK_TIMEOUT_SECONDS=600,
+    )
+    worker = WorkerProcess([], env)
+    deadline = time.monotonic() + 60
+    while not dead.held:  # the webhook lane hangs on its first delivery
+        assert time.monotonic() < deadline, worker.output
+        time.sleep(0.02)
+
+    pending_invitations(app, 5)  # due only now, long after the webhook lane got stuck
+    holder.join(timeout=130)
+    worker.process.send_signal(signal.SIGTERM)
+    assert worker.wait(60) == 0, worker.output
+    assert dead.events == [("webhook connected", 0), ("released", 5)]
