@@ -46,13 +46,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import multiprocessing
+import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache, lru_cache
-from typing import Final
+from typing import Any, Final
 
 from analysis.clauses import fold, split_clauses
 from analysis.nps import NpsCategory, NpsCounts
@@ -284,22 +287,15 @@ def mentions(
     ignore: Iterable[str] = (),
     polarity: float | None = None,
 ) -> tuple[Mention, ...]:
-    """Return the themes one answer mentions, with each one's clause sentiment, by key.
+    """Return the themes one answer mentions, by key, with the sentiment of their clauses.
 
-    `polarity`, if given, is used for every clause instead of scoring them.
+    `polarity`: the answer's polarity if already known; it stands for the clause of a
+    one-clause answer, while the clauses of longer answers are scored.
     """
     _check_language(language)
-    clauses = _finder(language).clauses(text, _clean(text, _ignored(tuple(ignore))), language)
-    found = _finder(language).find_in(clauses)
-    if not found:
-        return ()
-    scores = _clause_polarities(
-        [[c for _, c in clauses]], language, None if polarity is None else [polarity]
-    )[0]
-    return tuple(
-        Mention(key, surface, _mean(scores, where))
-        for key, (surface, where) in sorted(found.items())
-    )
+    given = None if polarity is None else [polarity]
+    (found,) = _mentions_chunk(([text], language, tuple(ignore), given))
+    return tuple(Mention(key, surface, score) for key, surface, score in sorted(found))
 
 
 def extract(
@@ -318,7 +314,8 @@ def extract(
 
     `scores`: the NPS score (0-10, or None) given with each answer; with them the report says
     which themes detractors and promoters mention more. `polarities`: each answer's polarity,
-    used for all its clauses (else each clause is scored with analysis.sentiment). `dates`:
+    which stands for the clause of one-clause answers (the clauses of longer answers, and
+    every clause without them, are scored with analysis.sentiment). `dates`:
     when each answer was given, to quote recent answers first. `ignore`: brand and place
     names that are no theme. Themes mentioned by fewer than `min_count` answers are left out
     (default: 2, or one answer in a thousand).
@@ -329,7 +326,7 @@ def extract(
             raise ValueError(f"{len(values)} {name} given for {len(texts)} texts")
     categories = [_category(s) for s in scores] if scores is not None else [None] * len(texts)
     order = _recent_first(dates) if dates is not None else range(len(texts))
-    tally = _count(texts, language, categories, polarities, order, _ignored(tuple(ignore)))
+    tally = _count(texts, language, categories, polarities, order, tuple(ignore))
     minimum = _minimum(min_count, len(texts))
     counts = [c for c in tally.theme_counts() if c.answers >= minimum]
     return report_from_counts(
@@ -547,70 +544,133 @@ def _recent_first(dates: Sequence[dt.date | dt.datetime | None]) -> list[int]:
     return dated + [i for i, d in enumerate(dates) if d is None]
 
 
-def _mean(values: Sequence[float], where: Sequence[int]) -> float:
-    return sum(values[i] for i in where) / len(where)
+# One answer's themes: (key, written form, polarity of the clauses that mention it).
+_AnswerThemes = list[tuple[str, str, float]]
+_Chunk = tuple[list[str], str, tuple[str, ...], list[float] | None]
 
 
-def _clause_polarities(
-    clauses: Sequence[Sequence[str]], language: str, polarities: Sequence[float] | None
-) -> list[list[float]]:
-    """Return the polarity of each answer's clauses: scored, or the answer's given polarity."""
-    if polarities is not None:
-        return [[p] * len(cs) for cs, p in zip(clauses, polarities, strict=True)]
+def _mentions_chunk(chunk: _Chunk) -> list[_AnswerThemes]:
+    """Return the themes of each answer in a chunk, with their clauses' sentiment."""
+    texts, language, ignore, polarities = chunk
+    finder, ignored = _finder(language), _ignored(ignore)
+    found_per_answer: list[tuple[_Found, bool]] = []  # themes, and whether scored
+    to_score: list[str] = []  # clauses to score, in order
+    for text in texts:
+        clauses = finder.clauses(text, _clean(text, ignored), language)
+        found = finder.find_in(clauses)
+        # One clause is the answer itself: its given polarity stands for it.
+        score = bool(found) and (polarities is None or len(clauses) > 1)
+        found_per_answer.append((found, score))
+        if score:
+            to_score.extend(clauses[i][1] for i in _mentioned(found))
+    # Answers repeat their clauses ("Great service", "Thank you"): score each text once.
+    unique = list(dict.fromkeys(to_score))
+    polarity_of = dict(zip(unique, _polarities_of(unique, language), strict=True))
+    scored = (polarity_of[clause] for clause in to_score)
+    out: list[_AnswerThemes] = []
+    for index, (found, score) in enumerate(found_per_answer):
+        if not score:
+            given = polarities[index] if polarities is not None else 0.0
+            out.append([(key, surface, given) for key, (surface, _) in found.items()])
+            continue
+        by_clause = {i: next(scored) for i in _mentioned(found)}
+        out.append(
+            [
+                (key, surface, sum(by_clause[i] for i in where) / len(where))
+                for key, (surface, where) in found.items()
+            ]
+        )
+    return out
+
+
+def _mentioned(found: _Found) -> list[int]:
+    """Return the positions of the clauses that mention a theme, in order."""
+    return sorted({i for _, where in found.values() for i in where})
+
+
+def _polarities_of(clauses: list[str], language: str) -> list[float]:
+    if not clauses:
+        return []
     from analysis.sentiment import analyze_many
 
-    flat = [clause for cs in clauses for clause in cs]
-    scored = iter(s.polarity for s in analyze_many(flat, [language] * len(flat)))
-    return [[next(scored) for _ in cs] for cs in clauses]
+    return [s.polarity for s in analyze_many(clauses, [language] * len(clauses), processes=1)]
 
 
-@dataclass(slots=True)
+#: extract() spreads at least this many answers over worker processes, in chunks of
+#: `_CHUNK_SIZE`: clauses, phrases and clause sentiment all run in the workers.
+_POOL_THRESHOLD: Final = 4_000
+_CHUNK_SIZE: Final = 2_000
+
+
+def _all_mentions(
+    texts: list[str], language: str, ignore: tuple[str, ...], polarities: list[float] | None
+) -> list[_AnswerThemes]:
+    """Return every answer's themes, on every core when there are many answers."""
+    chunks = [
+        (
+            texts[start : start + _CHUNK_SIZE],
+            language,
+            ignore,
+            None if polarities is None else polarities[start : start + _CHUNK_SIZE],
+        )
+        for start in range(0, len(texts), _CHUNK_SIZE)
+    ]
+    workers = min(os.cpu_count() or 1, len(chunks))
+    if len(texts) < _POOL_THRESHOLD or workers < 2 or not _fork_is_safe():
+        return [found for chunk in chunks for found in _mentions_chunk(chunk)]
+    # Forked workers inherit the loaded models and this process's word cache.
+    _finder(language)
+    if polarities is None:
+        from analysis.sentiment import warm_up
+
+        warm_up()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return [found for part in pool.imap(_mentions_chunk, chunks) for found in part]
+
+
+def _fork_is_safe() -> bool:
+    """Forking a process that runs other threads can deadlock the child: then stay in one."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 class _Tally:
     """Running counts over the answers, theme by theme."""
 
-    #: theme -> answers per group: detractors, passives, promoters, unscored
-    groups: dict[str, list[int]] = field(default_factory=dict)
-    polarity_sums: dict[str, float] = field(default_factory=dict)
-    written: dict[str, Counter[str]] = field(default_factory=dict)
-    #: theme -> group -> candidate quotes (answer index, polarity), most recent first
-    candidates: dict[str, dict[int, list[tuple[int, float]]]] = field(default_factory=dict)
-    #: theme -> the first answer of any length, quoted only when no short one exists
-    fallback: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    __slots__ = ("fallback", "themes")
 
-    def add(
-        self,
-        index: int,
-        group: int,
-        found: Iterable[tuple[str, str, float]],
-        quotable: bool,
-    ) -> None:
-        """Count one answer's themes: (key, written form, polarity)."""
+    def __init__(self) -> None:
+        #: theme -> [detractors, passives, promoters, unscored, polarity sum,
+        #: written form -> answers, group -> candidate quotes (answer index, polarity)]
+        self.themes: dict[str, list[Any]] = {}
+        #: theme -> the first answer of any length, quoted only when no short one exists
+        self.fallback: dict[str, tuple[int, int, float]] = {}
+
+    def add(self, index: int, group: int, found: _AnswerThemes, quotable: bool) -> None:
+        """Count one answer's themes."""
+        themes = self.themes
         for key, surface, polarity in found:
-            counts = self.groups.get(key)
-            if counts is None:
-                counts = self.groups[key] = [0, 0, 0, 0]
-                self.polarity_sums[key] = 0.0
-                self.written[key] = Counter()
-                self.candidates[key] = {}
+            record = themes.get(key)
+            if record is None:
+                record = themes[key] = [0, 0, 0, 0, 0.0, Counter(), {}]
                 self.fallback[key] = (index, group, polarity)
-            counts[group] += 1
-            self.polarity_sums[key] += polarity
-            self.written[key][surface] += 1
+            record[group] += 1
+            record[4] += polarity
+            record[5][surface] += 1
             if quotable:
-                kept = self.candidates[key].setdefault(group, [])
+                kept = record[6].setdefault(group, [])
                 if len(kept) < QUOTE_CANDIDATES:
                     kept.append((index, polarity))
 
     def theme_counts(self) -> list[ThemeCounts]:
         """Return each theme's aggregate, as the app's SQL would."""
         return [
-            ThemeCounts(key, d, pa, pr, u, self.polarity_sums[key], dict(self.written[key]))
-            for key, (d, pa, pr, u) in self.groups.items()
+            ThemeCounts(key, r[0], r[1], r[2], r[3], r[4], dict(r[5]))
+            for key, r in self.themes.items()
         ]
 
     def quotes_of(self, key: str, texts: Sequence[str]) -> list[Quote]:
         """Return the candidate quotes of one theme, most recent first within each group."""
-        by_group = self.candidates[key]
+        by_group = self.themes[key][6]
         found = [
             Quote(texts[index], _GROUPS[group], polarity)
             for group in sorted(by_group)
@@ -632,31 +692,16 @@ def _count(
     categories: Sequence[NpsCategory | None],
     polarities: Sequence[float] | None,
     order: Iterable[int],
-    ignored: re.Pattern[str] | None,
+    ignore: tuple[str, ...],
 ) -> _Tally:
-    finder = _finder(language)
     order = list(order)
-    found_per_answer = []
-    clause_texts = []
-    for index in order:
-        text = texts[index]
-        clauses = finder.clauses(text, _clean(text, ignored), language)
-        found = finder.find_in(clauses)
-        found_per_answer.append(found)
-        # Only answers with a theme need their clauses scored.
-        clause_texts.append([c for _, c in clauses] if found else [])
     given = None if polarities is None else [polarities[i] for i in order]
-    clause_scores = _clause_polarities(clause_texts, language, given)
+    found_per_answer = _all_mentions([texts[i] for i in order], language, ignore, given)
     tally = _Tally()
-    for index, found, scores in zip(order, found_per_answer, clause_scores, strict=True):
-        if not found:
-            continue
-        tally.add(
-            index,
-            _GROUP_OF[categories[index]],
-            ((key, surface, _mean(scores, where)) for key, (surface, where) in found.items()),
-            texts[index].count(" ") < EXAMPLE_MAX_WORDS,
-        )
+    for index, found in zip(order, found_per_answer, strict=True):
+        if found:
+            quotable = texts[index].count(" ") < EXAMPLE_MAX_WORDS
+            tally.add(index, _GROUP_OF[categories[index]], found, quotable)
     return tally
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from analysis import themes
 from analysis.clauses import split_clauses
 from analysis.nps import NpsCategory, NpsCounts
 from analysis.sentiment import analyze
@@ -163,15 +164,22 @@ def test_theme_sentiment_is_the_mean_of_the_clauses_that_mention_it() -> None:
 
 
 def test_mentions_are_what_the_app_stores_per_answer() -> None:
-    found = mentions("The staff were lovely but the room was dirty", "en", polarity=0.25)
-    assert found == (
-        Mention("dirti", "dirty", 0.25),
-        Mention("room", "room", 0.25),
-        Mention("staff", "staff", 0.25),
+    # One clause: the answer's polarity, when known, is the clause's.
+    assert mentions("Rude staff, dirty room", "en", polarity=-0.25) == (
+        Mention("dirti", "dirty", -0.25),
+        Mention("dirti room", "dirty room", -0.25),
+        Mention("room", "room", -0.25),
+        Mention("rude", "rude", -0.25),
+        Mention("rude staff", "rude staff", -0.25),
+        Mention("staff", "staff", -0.25),
     )
-    scored = {m.phrase: m.polarity for m in mentions("Lovely staff. Dirty room!", "en")}
-    assert scored["staff"] == pytest.approx(analyze("Lovely staff", "en").polarity)
-    assert scored["room"] == pytest.approx(analyze("Dirty room", "en").polarity)
+    # Two clauses: each theme gets the sentiment of its own clause.
+    text = "The staff were lovely but the room was dirty"
+    for polarity in (None, 0.9):
+        scored = {m.phrase: m.polarity for m in mentions(text, "en", polarity=polarity)}
+        assert scored["staff"] == pytest.approx(analyze("The staff were lovely", "en").polarity)
+        assert scored["room"] == pytest.approx(analyze("the room was dirty", "en").polarity)
+        assert scored["room"] < 0 < scored["staff"]
     assert mentions("Great!", "en") == ()
 
 
@@ -436,3 +444,16 @@ def test_shuffled_scores_flag_no_theme_in_at_least_95_percent_of_runs() -> None:
         report = extract(texts, "en", scores, polarities=[0.0] * 500)
         flagged += bool(report.detractor_themes or report.promoter_themes)
     assert flagged / runs <= 0.05
+
+
+def test_worker_processes_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(4)
+    texts, scores = _survey(rng, 4_100, 0.15, 0.03)
+    # One answer in ten has two clauses, whose sentiment the workers score.
+    texts = [
+        f"{t}. The {rng.choice(_ASPECTS)} again" if i % 10 == 0 else t for i, t in enumerate(texts)
+    ]
+    polarities = [0.1] * len(texts)
+    spread = extract(texts, "en", scores, polarities=polarities)
+    monkeypatch.setattr(themes, "_POOL_THRESHOLD", 10**9)
+    assert extract(texts, "en", scores, polarities=polarities) == spread
