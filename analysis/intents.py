@@ -212,24 +212,26 @@ _FRAGMENTS: Final[Mapping[str, str]] = {
         r"|heroe|angel|lo maximo|de diez|buenisim[oa]s?|buen[oa]s?|cariños[oa]s?|carinos[oa]s?"
         r"|comprensiv[oa]s?|acogedor(?:a|es|as)?|eficaz|competentes?|mejor(?:es)?"
         r"|perfect[oa]s?|ejemplar(?:es)?|impecables?|extraordinari[oa]s?|espectacular(?:es)?"
-        r"|dulces?|gentil(?:es)?|respetuos[oa]s?|empatic[oa]s?|diligentes?|atent[oa])"
+        r"|dulces?|gentil(?:es)?|respetuos[oa]s?|empatic[oa]s?|diligentes?|atent[oa]"
+        r"|delicad[oa]s?|tranquilizador(?:a|es|as)?)"
     ),
 }
 
 _SUBJECT_EN: Final = (
     r"(?:(?:the|our|my|your|this|that|their|a|an|all the)\s+)?(?:\w+\s+)?(?:<NAME>|<ROLE_EN>)"
-    r"(?:,? <NAME>,?)?"
+    r"(?:,? <NAME>,?|, \w+,)?"
     r"(?: (?:from|at|in|on) (?:the )?\w+(?: \w+){0,2}?| who(?: \w+){1,4}?)?"
 )
 _SUBJECT_ES: Final = (
     r"(?:(?:el|la|los|las|un|una|su|sus|mi|mis|nuestro|nuestra|este|esta|ese|esa)\s+)?"
     r"(?:<NAME>|<ROLE_ES>)(?:,? <NAME>,?)?"
     r"(?:,? (?:el |la )?(?:de|del|en) (?:la |el )?\w+(?: \w+){0,2}?,?"
-    r"| que (?:me|nos) \w+(?: (?:el|la|los|las|mi|mis) \w+)?)?"
+    r"| que (?:me|nos) \w+(?: \w+){0,2}?)?"
 )
 
 _CONTACT_EN: Final = (
-    r"(?:call(?:ed|ing)?|phon(?:e|ed|ing)|r[iau]ng|sent|send|submitted|uploaded|contact(?:ed|ing)?|emailed|e-mailed"
+    r"(?:call(?:ed|ing)?(?! cent(?:re|er))|phon(?:e|ed|ing)|r[iau]ng|sent|send|submitted"
+    r"|uploaded|contact(?:ed|ing)?|emailed|e-mailed"
     r"|wr[io]te|written|writing|complain(?:ed|ing)?|report(?:ed|ing)?|chased|visited"
     r"|been|gone|went|go|asked|explained|transferred|follow(?:ed)? up|reached out|messaged"
     r"|tried)"
@@ -244,21 +246,23 @@ _ORDINAL_EN: Final = (
 )
 _COUNT_ES: Final = (
     r"(?:\d+|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varias|muchas|mil|cien|tantas"
-    r"|demasiadas|incontables|un monton de|infinidad de|miles de|cientos de)"
+    r"|demasiadas|incontables|un monton de|infinidad de|miles de|cientos de|muchisimas"
+    r"|infinitas|un sinfin de)"
 )
 _ORDINAL_ES: Final = r"(?:segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|enesim[oa]|\d+[oa])"
 
 _EN_CHURN: Final = (
     r"cancel(?:l?ing|l?ed|s)? (?:my|our|the|this|all (?:my|our)|your) (?:\w+ ){0,2}?"
     r"(?:acc?ount|subscription|contract|service|membership|plan|policy|policies|line"
-    r"|broadband|insurance|package)s?\b(?! (?:change|upgrade))",
+    r"|broadband|insurance|package|direct debit)s?\b(?! (?:change|upgrade))",
     r"cancel(?:l?ing|l?ed)? (?:my|our) card\b",
     r"(?:close|closing|closed|delete|deleting|deleted|terminate|terminating|terminated"
     r"|end|ending) (?:my|our|the) (?:\w+ ){0,2}?(?:account|subscription|contract|membership"
     r"|policy|service)s?\b",
     r"cancel(?:l?ing|l?ed)? (?:everything|it all)",
     r"switch(?:ing|ed)? (?:to (?:a|another|an|a different|a new|the competition|a competitor"
-    r"|your competitor|them)\b|(?:providers?|carriers?|banks?|insurers?|companies|networks?"
+    r"|your competitor|them)\b|(?:\w+ )?(?:providers?|carriers?|banks?|insurers?|companies"
+    r"|networks?"
     r"|suppliers?|operators?|airlines?)\b|to (?!you\b|your\b|u\b|us\b)\w+\s*(?:[.!,;]|$))",
     r"(?:moving|move|moved|taking|take|took|transferring|transfer) (?:all )?(?:of )?(?:my|our)"
     r" (?:business|money|custom|lines|accounts?|savings|mortgage|numbers?|family)"
@@ -276,18 +280,20 @@ _EN_CHURN: Final = (
     r"never (?:\w+ )?(?:buy|buying|order|ordering|fly|flying|shop|shopping|use|using|book"
     r"|booking|come|coming|go|going|stay|staying|deal|dealing|purchase|purchasing|choose"
     r"|rent|renting|return|returning|eat|eating)\b(?: \w+){0,4}? again",
-    r"never again\b",
-    r"(?:won'?t|will not|wont|not) be (?:coming back|back|returning|renewing|using|shopping"
+    r"never again\b|never (?:\w+ )?(?:go|come|going|coming) back\b",
+    r"(?:won'?t|will not|wont|not|shan'?t|shall not) be (?:coming back|back|returning|renewing"
+    r"|using|shopping"
     r"|ordering|buying|flying|staying|continuing|a customer)",
     r"(?:not|won'?t|will not) (?:be )?renew(?:ing)?\b",
     r"last time (?:i|we) (?:\w+ )?(?:buy|order|fly|shop|use|book|stay|deal|eat|purchase"
     r"|choose|travel|trust)",
-    r"last (?:order|purchase|flight|booking|time) (?:from|with|at) (?:you|u|your|this|them)",
+    r"(?:last|final) (?:order|purchase|flight|booking|time|stay|visit|trip) (?:from|with|at)"
+    r" (?:you|u|your|this|them)",
     r"(?:lost|losing|lose) (?:a|another|one more|a loyal|a long[- ]time|a good) customer",
     r"(?:won'?t|will not|wont|never) see (?:me|us) (?:again|anymore)",
     r"(?:goodbye|bye|farewell) forever",
     r"(?:find|finding|look(?:ing)? for|search(?:ing)? for|shop(?:ping)? around for"
-    r"|go(?:ing)? with|signed up with|sign up with|join(?:ed|ing)?)"
+    r"|go(?:ing)? with|signed (?:up )?with|sign up with|join(?:ed|ing)?)"
     r" (?:a |an |another |other |a new |new |a different |different |a better |better "
     r"|a cheaper |cheaper |your )(?:\w+ )?(?:provider|carrier|bank|insurer|company|supplier"
     r"|operator|network|airline|store"
@@ -298,7 +304,7 @@ _EN_CHURN: Final = (
     r"unsubscribe (?:me )?from (?:the|your|this) (?:service|subscription|plan)",
     r"taking my (?:business|money|custom) elsewhere",
     r"no longer (?:a |your |be a |be your )?customer|(?:stop|cease) being (?:a |your )?customer",
-    r"(?:already |have |i'?ve |we'?ve )?(?:moved|gone|changed|went) (?:over )?to"
+    r"(?:already |have |i'?ve |we'?ve )?(?:moved|gone|changed) (?:over )?to"
     r" (?!you\b|your\b|u\b|us\b|the app\b)\w+\s*(?:[.!,;]|$)",
     r"(?:i'?m|i am|we'?re|we are) (?:gone|out of here)\b",
     r"(?:i'?m|i am|we'?re|we are) (?:switching|leaving)\s*(?:[.!,;]|$)",
@@ -307,6 +313,18 @@ _EN_CHURN: Final = (
     r"(?! (?:of|for) (?:my|the|an?) (?:order|flight|booking|appointment|visit|delivery))",
     r"clos\w* (?:everything|all (?:my|our) accounts?|it all)",
     r"lost (?:my|our) (?:business|custom|loyalty)",
+    r"(?:moving|move|taking|take) (?:all )?(?:my|our) (?:business|money|custom|mortgage|savings"
+    r"|accounts?)\s*(?:[.!,;]|$|away)",
+    r"(?:confirm|make sure|ensure|check) (?:that )?(?:my|our) (?:\w+ )?(?:account|contract"
+    r"|subscription|membership|policy) (?:is|has been|was) (?:closed|cancell?ed|terminated)",
+    r"(?:never|not|won'?t) (?:\w+ )?(?:get|see|receive) (?:another|one more|a single)"
+    r" (?:penny|cent|dime|pound|dollar|euro)",
+    r"(?:better|cheaper) (?:offer|deal|price|rate|quote) (?:elsewhere|somewhere else"
+    r"|from (?:a|another|your) \w+)",
+    r"stop (?:my|our|the) (?:\w+ )?(?:policy|subscription|contract|membership|plan|account"
+    r"|service)(?: from)? (?:renewing|auto[- ]?renew\w*)|(?:turn off|cancel|stop) (?:the )?"
+    r"auto[- ]?renew\w*",
+    r"(?:say(?:ing)? )?goodbye to (?:this|you|your|the)\b",
     r"(?:don'?t|do not) expect (?:me|us) to (?:renew|stay|come back|return|buy|continue)",
     r"pac code|porting code|(?:move|moving|transfer\w*|keep|keeping) (?:my|our) numbers?"
     r" (?:to|elsewhere|away)",
@@ -321,13 +339,13 @@ _ES_CHURN: Final = (
     r"|notificaciones|mensajes|sms|promociones|lista))",
     r"(?:solicit\w*|pid\w*|ped\w*|tramit\w*|quiero|queremos|gestion\w*|curs\w*|hacer|hago"
     r"|hice) (?:la|mi) baja\b",
-    r"(?:cancel|anul|rescind|cerr|cierr|finaliz|elimin)(?!aron\b)\w*"
+    r"(?:cancel|anul|rescind|cerr|cierr|finaliz|elimin|terminen\b|terminar\b)(?!aron\b)\w*"
     r" (?:mi|mis|la|el|los|las|nuestra|nuestro|nuestras|nuestros|esta|este|toda|todo|todas)"
     r" (?:\w+ )?(?:cuentas?|suscripcion(?:es)?|contratos?|lineas?|servicios?|polizas?"
     r"|plan(?:es)?|membresias?|tarjetas?|seguros?|abono|fibra)\b",
     r"me borro de (?:este|el|la|esta|su|vuestro|vuestra) \w+",
     r"(?:no|nunca|jamas) (?:\w+ )?(?:vuelvo|volvere|volveremos|volvemos|volveria"
-    r"|volveriamos) a (?:comprar|pedir|contratar|volar|reservar|usar|utilizar|confiar|viajar"
+    r"|volveriamos|volver) a (?:comprar|pedir|contratar|volar|reservar|usar|utilizar|confiar|viajar"
     r"|alojarme|poner un pie|ir\b|pisar|elegir|recomendar|ser cliente)",
     r"nunca mas (?:\w+ ){0,2}?(?:compro|comprare|pido|pedire|vuelvo|volvere|uso|usare"
     r"|contrato|contratare|viajo|vuelo|volare|reservo|piso|confio)",
@@ -346,7 +364,8 @@ _ES_CHURN: Final = (
     r"(?:busc\w*|encontrar|mirando) (?:otr[oa]s?|un[oa]? nuev[oa]|un[oa]? mejor) (?:\w+ )?"
     r"(?:compania|banco|operador|proveedor|aseguradora|empresa|tienda|aerolinea|seguro"
     r"|electrica|entidad|opcion|alternativa|marca|supermercado)",
-    r"(?:contrate|contratamos|he contratado|firme|me apunte|me pase) (?:con|en|a)"
+    r"(?:contrate|contratamos|he contratado|firme|he firmado|hemos firmado|firmamos|me apunte"
+    r"|me pase) (?:con|en|a)"
     r" (?:la competencia|otr[oa])",
     r"(?:pedi|solicite|pido|solicito|pedire|pedir|solicitar|hacer|hago|hice|tramit\w+"
     r"|he pedido|he solicitado) (?:la |mi )?portabilidad",
@@ -355,10 +374,17 @@ _ES_CHURN: Final = (
     r"(?:me|nos) (?:he|hemos) (?:pasado|cambiado|ido) (?:a|con)"
     r" (?!ustedes\b|vosotros\b|usted\b)\w+",
     r"\by (?:me|nos) (?:voy|vamos|largo|largamos|marcho)\s*(?:[.!,;]|$)",
-    r"(?:traslad|llev|pas|mov)\w* (?:mis|nuestras|nuestros|mi|nuestra|todo|todas|todos)"
+    r"(?:traslad|llev|pas|mov)\w* (?:mis|nuestras|nuestros|mi|nuestra|todo|todas|todos|la|el"
+    r"|los|las)"
     r" (?:\w+ )?(?:a|con) (?:otr[oa]|la competencia)",
     r"(?:cancel|anul|cierr|cerr)\w* todo|(?:dar(?:me|nos)?|doy|damos) de baja todo",
     r"(?:solicitud|peticion|tramite|proceso|gestion) de (?:la )?baja",
+    r"(?:mi )?(?:ultim[oa]|final) (?:vuelo|compra|pedido|reserva|estancia|visita|viaje)"
+    r" (?:con|en|a) (?:ustedes|vosotros|usted|su|esta|este|vuestr[oa])",
+    r"(?:no|nunca|jamas) (?:\w+ )?(?:volveran|vais|van|veran) a (?:ver|cobrar|recibir)"
+    r" (?:ni )?un (?:euro|centimo|duro|peso)|ni un (?:euro|centimo|duro|peso) mas",
+    r"(?:paren|parar|detengan|detener|cancelen|anulen|desactiven|desactivar) (?:la )?"
+    r"renovacion",
     r"(?:he|hemos) terminado con (?:ustedes|vosotros|usted|este \w+|esta \w+|su \w+)",
     r"no (?:esperen|espereis|espere) que (?:renueve|renovemos|siga|sigamos|vuelva|volvamos"
     r"|continue|me quede)",
@@ -384,7 +410,18 @@ _EN_NOT_HEARD: Final = (
     r"(?:nobody|no one|noone|no-one|none of them) (?:\w+ ){0,2}?(?:listen(?:ed|s|ing)?|cares?"
     r"|cared|caring|bothered|took (?:me|it|my \w+) seriously|got back|gets back|get back"
     r"|read|reads|answered|answers|responded|replied|called (?:me )?back|returned my"
-    r"|pa(?:id|ys) (?:any |much )?attention|acknowledged|hear|heard)\b",
+    r"|pa(?:id|ys) (?:any |much )?attention|acknowledged|hear|heard|look(?:ed|s)? at"
+    r"|gave a (?:damn|toss|hoot|monkey'?s)|asked? (?:me )?(?:what|how|about))\b",
+    r"(?:didn'?t|don'?t|doesn'?t|couldn'?t|did not|do not|does not) (?:give|care) a (?:damn"
+    r"|toss|hoot|monkey'?s)",
+    r"(?:go|goes|went|going|gone|end up|ends up|ended up) (?:straight |right |directly )?"
+    r"(?:in|into|to) the (?:bin|trash|rubbish|garbage|shredder)",
+    r"(?<!\bi )hung up (?:on (?:me|us)|twice|again|three times|several times|repeatedly|mid)",
+    r"(?:not once|never once) did (?:anyone|anybody|they|he|she) (?:\w+ )?ask",
+    r"(?:total |complete |utter |a )?lack of (?:interest|care|empathy|attention|concern"
+    r"|respect)",
+    r"(?:canned|generic|template|copy[- ]?paste(?:d)?|stock|scripted) (?:response|reply|answer"
+    r"|email)",
     r"(?<!\bi )(?:didn'?t|did not|never|don'?t|doesn'?t|do not|does not|not) pay(?:ing)?"
     r" (?:any |much )?attention",
     r"(?:emails?|messages?|complaints?|letters?|tickets?|requests?) (?:\w+ ){0,4}?(?:vanish\w*"
@@ -432,7 +469,8 @@ _EN_NOT_HEARD: Final = (
     r"|respond|read|call (?:me )?back|get back|return my)",
     r"(?:like|as if|as though) i (?:wasn'?t|was not|didn'?t|did not|don'?t) (?:even )?"
     r"(?:there|exist|matter)",
-    r"(?:my|our) (?:complaint|opinion|feedback|problem|concerns?|voice|views?)s?"
+    r"(?:my|our) (?:complaint|opinion|feedback|problem|concerns?|voice|views?|time|case"
+    r"|issue)s?"
     r" (?:didn'?t|doesn'?t|don'?t|did not|does not|do not|never) (?:matter|count)",
     r"customers? (?:don'?t|doesn'?t|do not|does not) (?:matter|count)",
     r"(?:zero|no|little) interest in (?:my|our|the customer|customers|what)",
@@ -464,6 +502,19 @@ _ES_NOT_HEARD: Final = (
     r"(?:le|les) import(?:a|o|aba|aban|an) (?:un|una|tres|poco|nada)\b",
     r"me cort(?:o|aron|aba|aban) (?:a|en) mitad|(?:a|en) mitad de (?:la )?frase",
     r"sin (?:contestar|responder)",
+    r"respuestas? (?:enlatad[oa]s?|generic[oa]s?|de plantilla|copiad[oa]s?|tipo|estandar)",
+    r"(?:hablar|hablaba|hablo|hablaron|hablaban) por encima (?:de mi|mia)|me interrump\w*",
+    r"(?:a|en) la (?:papelera|basura|trituradora)",
+    r"(?:nunca|no|jamas) (?:he |hemos )?(?:recibi|recibo|recibimos|recibido|tuve|obtuve"
+    r"|he tenido) (?:ninguna |una |la )?(?:respuesta|contestacion|acuse)",
+    r"al vacio\b",
+    r"(?:me|nos) desprecia\w*|despreci\w+ (?:mis|mi|nuestr\w+|lo que)",
+    r"(?:mi|nuestro|nuestra) (?:tiempo|opinion|queja|problema|caso|reclamacion) no (?:valia"
+    r"|vale|importaba|importa|contaba|cuenta)",
+    r"(?:ni una vez|nunca|ni siquiera) (?:me |nos )?pregunt\w* (?:que|como|por)",
+    r"(?:falta|ausencia) (?:total |absoluta )?de (?:interes|empatia|atencion|respeto)"
+    r"|(?:ningun|cero|nulo) interes",
+    r"no (?:atienden|atendian|atendieron|atiende) a razones",
     r"como si (?:yo )?(?:fuera|fuese|fueramos) (?:tont[oa]|idiota|estupid[oa]|mentiros[oa]"
     r"|nadie|invisible|un[oa] (?:\w+ )?(?:ladron|mentiros[oa]|delincuente|numero|molestia))",
     r"(?:ni|no|sin|ningun) (?:un |una |siquiera )?(?:acuse de recibo|contestacion)",
@@ -475,7 +526,8 @@ _ES_NOT_HEARD: Final = (
     r"(?:no|ni) (?:me |nos )?(?:hicieron|hacen|hizo|hace|hacian|han hecho|ha hecho)"
     r" (?:ni )?caso|ni caso",
     r"nadie (?:\w+ )?(?:me |nos |le |les |lo |la |los |las )?(?:escuch\w+|atend\w+"
-    r"|contest\w+|respond\w+|llam\w+|devolvi\w+|lee|leyo|leia|oy\w+|oir|prest\w* (?:\w+ )?"
+    r"|contest\w+|respond\w+|llam\w+|devolvi\w+|lee|leyo|leia|oy\w+|oir|mir\w+"
+    r"|pregunt\w+|prest\w* (?:\w+ )?"
     r"atencion|se molesto|se preocupa|se preocupo|se interesa|se digno)",
     r"a nadie (?:le |les )?(?:importa|importo|interesa|preocupa)",
     r"(?:no|nunca|jamas) (?:me |nos |les |le )?escuch\w*\b(?! bien)(?<!escuche)",
@@ -521,10 +573,11 @@ _EN_REPEAT: Final = (
     r"(?:call|called|calling|contact|contacted|contacting|write|wrote|writing|email|emailed"
     r"|complain|complained|complaining|ring|rang|chat|report|reported|reporting|ask|asked"
     r"|explain|explained|visit|come in|this (?:has )?happen|it happens|that happens)",
-    r"<ORD_EN> (?:phone )?(?:call|email|e-mail|message|complaint|ticket|visit|letter|survey"
+    r"<ORD_EN> (?:\w+ )?(?:call|email|e-mail|message|complaint|ticket|visit|letter|survey"
     r"|chat|follow[- ]up|attempt)s?\b",
-    r"(?<!\bme )(?<!\bus )<CONTACT_EN>(?! me\b| us\b)(?: \w+){0,4}? <COUNT_EN> (?:times|occasions)",
-    r"(?<!\bme )(?<!\bus )<CONTACT_EN>(?! me\b| us\b)(?: \w+){0,4}? twice",
+    r"(?<!\bme )(?<!\bus )(?<!\bthey )<CONTACT_EN>(?! me\b| us\b)(?: \w+){0,4}? <COUNT_EN>"
+    r" (?:times|occasions)",
+    r"(?<!\bme )(?<!\bus )(?<!\bthey )<CONTACT_EN>(?! me\b| us\b)(?: \w+){0,4}? twice",
     r"(?:had|have|having|need(?:ed)?|must|forced) to (?:call|ring|phone|contact|email|write"
     r"|chase|go|come|repeat|explain|follow up|complain)(?: \w+){0,4}? (?:again|back|twice"
     r"|several times|multiple times|over and over|every time|each time|every day)",
@@ -535,10 +588,11 @@ _EN_REPEAT: Final = (
     r"|round in circles|going in circles|run ?around|from one (?:department|person|agent)"
     r" to (?:another|the next)|pillar to post",
     r"(?:chase|chasing|chased) (?:them|you|it|this|up|the|my|after)",
-    r"still (?:not|isn'?t|hasn'?t|haven'?t|has not|have not|no|nothing|doesn'?t|does not"
+    r"still (?:not(?! (?:impressed|sure|convinced|decided))|isn'?t|hasn'?t|haven'?t|has not"
+    r"|have not|no|nothing|doesn'?t|does not"
     r"|don'?t|didn'?t|(?:can'?t|cannot)(?! believe)|unable|without|broken|down|waiting"
     r"|wrong|missing|pending|unresolved|outstanding|the same|having|getting|charging"
-    r"|happening|faulty|off|dead|stuck|chasing|trying)\b",
+    r"|happening|faulty|off|dead|stuck|chasing|trying|open|unsolved|ongoing)\b",
     r"(?:been waiting|still waiting|waiting now|(?:i|we)'?ve waited|have waited|waited over"
     r"|waited more than) (?:for )?(?:over |more than |almost |nearly )?"
     r"(?:(?:a|an|one) (?:week|month|year)|(?:two|three|four|five|six|\d+|several|many)"
@@ -550,7 +604,7 @@ _EN_REPEAT: Final = (
     r"|reported (?:it|this) (?:already|before|last)",
     r"how many (?:more )?times (?:do|must|should|will|have|am|are)",
     r"repeat(?:ed|ing)? (?:myself|my (?:story|problem|issue|case|details|complaint))",
-    r"<COUNT_EN> (?:different )?(?:agents|people|departments|reps|representatives|advisors"
+    r"<COUNT_EN> (?:different )?(?:agents|departments|reps|representatives|advisors"
     r"|tickets|complaints|calls|phone calls|emails|visits|attempts|tries|chats)\b",
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:and |then )?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
@@ -561,6 +615,10 @@ _EN_REPEAT: Final = (
     r"over (?:several|many|multiple|two|three|four|\d+) (?:days|weeks|months|calls)",
     r"(?:days|weeks|months) (?:later|on|and) (?:and )?(?:still|nothing|no)",
     r"for the <ORD_EN> time",
+    r"<ORD_EN> time (?:this|in a|in the|that) (?:\w+ ){0,3}?(?:hasn'?t|haven'?t|didn'?t|did not"
+    r"|wasn'?t|weren'?t|failed|missed|broke|broken|gone down|went down|cut off|not)\b",
+    r"(?:had|have|having) to (?:explain|repeat|go through|tell)\w* (?:\w+ ){0,3}?(?:from the"
+    r" (?:start|beginning)|all over again|from scratch)|once more (?:i|we) (?:had|have) to",
     r"another (?:\w+ )?(?:day|week|month)s? (?:has |have )?(?:passed|gone|went|later|without"
     r"|and (?:still|nothing|no))|nothing (?:has |'s )?changed",
     r"still (?:dropping|crashing|failing|freezing|disconnecting|cutting|leaking|charging"
@@ -568,7 +626,7 @@ _EN_REPEAT: Final = (
     r"repeated (?:calls|complaints|emails|requests|visits|attempts|contacts|phone calls)",
     r"despite (?:\w+ ){0,2}?(?:calls|visits|complaints|emails|tickets|requests)",
     r"<COUNT_EN> \w+ (?:visits|calls|complaints|tickets|emails)\b",
-    r"yet again|(?:wrong|broken|down|failed|failing|faulty|missing|late|overcharged|cut off"
+    r"yet again|(?:wrong|broken|down|failed|failing|faulty|missing|overcharged|cut off"
     r"|not working) again\b",
     r"(?:call\w*|phon\w*|on the phone|chas\w*|email\w*|writ\w*|wrote|r[ia]ng\w*)"
     r"(?: \w+){0,5}? every (?:single )?day",
@@ -577,12 +635,15 @@ _EN_REPEAT: Final = (
 _ES_REPEAT: Final = (
     r"<ORD_ES> vez (?:que )?(?:\w+ ){0,3}?(?:llam\w*|escrib\w*|reclam\w*|contact\w*"
     r"|pas[oa]\b|vengo|voy|vuelvo|me quejo|pongo|abro|envio|mando|lo (?:reporto|reclamo"
-    r"|digo|pido)|pido|insisto|intento|repito|explico|ocurre|sucede)",
+    r"|digo|pido)|pido|insisto|intento|repito|explico|ocurre|sucede|no (?:llega|llego|funciona"
+    r"|viene|vino|aparece|aparecio|se presenta|responde|contestan|cumplen|traen))",
     r"<ORD_ES> (?:llamada|correo|email|mail|mensaje|reclamacion|queja|incidencia|visita"
     r"|carta|reclamo|aviso|ticket|encuesta|intento)s?\b",
-    r"(?<!\bme )(?<!\bnos )(?:llam\w+|escrib\w+|escrit\w+|reclam\w+|contact\w+|fui|ido|ir"
+    r"(?<!\bme )(?<!\bnos )(?:llam(?!adas?\b)\w+|escrib\w+|escrit\w+|reclam\w+|contact\w+"
+    r"|fui|ido|ir"
     r"|insist\w+|ped\w+|pid\w+|explic\w+|repet\w+|repit\w+|pasaron|pasado|avis\w+|envi\w+"
-    r"|mand\w+|reporte|reportado|hic\w+|hecho|vin\w+|venido|estado)(?: \w+){0,5}? <COUNT_ES>"
+    r"|mand\w+|reporte|reportado|hic\w+|hecho|vin\w+|venido|estado|vuelto|volvi\w*)"
+    r"(?: \w+){0,5}? <COUNT_ES>"
     r" veces",
     r"una y otra vez|otra vez (?:lo mismo|el mismo|la misma)|de nuevo (?:el|la|lo) mism[oa]"
     r"|(?:el|la) mism[oa] (?:problema|error|averia|fallo|incidencia) (?:otra vez|de nuevo)"
@@ -597,7 +658,7 @@ _ES_REPEAT: Final = (
     r"|dos veces|tres veces|muchas veces|cada dia)",
     r"(?:sigo|seguimos|sigue|siguen|seguia|seguian|continuo|continua|continuan)"
     r" (?:esperando|sin|igual|roto|rota|mal|fallando|cobrando|pendiente|a la espera|en espera"
-    r"|estropead[oa]|averiad[oa]|caid[oa]|sin resolver|reclamando|llamando)\b",
+    r"|estropead[oa]|averiad[oa]|caid[oa]|sin resolver|reclamando|llamando|abiert[oa])\b",
     r"(?:todavia|aun) (?:no|sin|estoy esperando|espero|seguimos|sigo|nada|nadie|ni|esperando"
     r"|pendiente)\b",
     r"llev(?:o|amos) (?:\w+ ){0,2}?(?:dias|semanas|meses|un mes|una semana|anos|ano|horas)"
@@ -615,11 +676,14 @@ _ES_REPEAT: Final = (
     r"(?:llame|escribi|fui|reclame)(?: el)? (?:lunes|martes|miercoles|jueves|viernes|sabado"
     r"|domingo),? (?:el )?(?:y )?(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)",
     r"durante (?:varios|muchos|tres|dos|cuatro) dias",
+    r"(?:vuelve|vuelven|volvio) (?:\w+ ){0,2}?cada (?:pocos |dos |tres )?(?:dias|semanas|meses)",
+    r"persigui\w+|perseguir",
     r"(?:otra vez|de nuevo) (?:mal|igual|roto|rota|estropead[oa]|caid[oa]|averiad[oa]"
     r"|con (?:el|la|lo) mism[oa]|sin (?:luz|internet|servicio|linea|agua|gas|senal|cobertura"
     r"|respuesta|solucion|arreglar|funcionar))\b",
     r"(?:llam|escrib|reclam|insist)\w* (?:\w+ ){0,2}?(?:todos los dias|cada dia)",
-    r"(?:explic|cont|repet|repit)\w* (?:\w+ ){0,2}?(?:de nuevo|otra vez)"
+    r"(?:explic|cont|repet|repit)\w* (?:\w+ ){0,3}?(?:de nuevo|otra vez|desde el principio"
+    r"|desde cero)|una vez mas (?:tuve|tengo|he tenido) que"
     r"|(?:explic|cont|repet|repit)\w* (?:\w+ ){0,3}?a otr[oa] (?:agente|operador|operadora"
     r"|asesor|asesora|persona|departamento)",
     r"(?:volver|volvi|ir|fui|llamar|llame|escribir|escribi|reclamar|reclame) (?:\w+ )?"
@@ -636,7 +700,8 @@ _ES_REPEAT: Final = (
 
 _EN_PRAISE: Final = (
     r"<SUBJECT_EN> (?:always )?(?:was|is|were|are|has been|have been|'s)\s+<INTENSE_EN>"
-    r"<PRAISE_EN>\b",
+    r"<PRAISE_EN>\b(?!,? but (?:\w+ )?(?:useless|unhelpful|clueless|incompetent|rude|slow"
+    r"|no help|couldn'?t|could not|didn'?t|did not|unable))",
     r"\b(?:he|she) (?:was|is|has been)\s+<INTENSE_EN><PRAISE_EN>\b",
     r"(?:thanks|thank you|thank|many thanks|big thanks|huge thanks|special thanks|kudos"
     r"|shout ?out|props|hats off|compliments|credit|cheers|well done|congratulations"
@@ -644,7 +709,7 @@ _EN_PRAISE: Final = (
     r" (?:to )?(?:the |your |our |my |that |this )?(?:\w+ ){0,2}?(?:<NAME>|<ROLE_EN>)\b",
     r"(?:<NAME>|<ROLE_EN>) (?:really |truly |totally |certainly )?(?:went|goes|go)"
     r" (?:above and beyond|the extra mile|out of (?:his|her|their|the) way)",
-    r"(?:<NAME>|<ROLE_EN>) (?:deserves?|should get|needs) (?:a |an )?(?:raise|promotion"
+    r"<SUBJECT_EN> (?:deserves?|should get|needs) (?:a |an )?(?:raise|promotion"
     r"|medal|bonus|award|pay rise)",
     r"(?:great|excellent|amazing|fantastic|brilliant|good|superb|outstanding|wonderful"
     r"|awesome|super|lovely|friendly|helpful|kind|polite|patient|professional|knowledgeable"
@@ -661,6 +726,8 @@ _EN_PRAISE: Final = (
     r"|excellent|fantastic|amazing|brilliant|superb|wonderful|awesome|outstanding|good"
     r"|lovely|top) (?:job|work)",
     r"(?:<NAME>|<ROLE_EN>|he|she) (?:took the time|made my day|was a star|is a star)",
+    r"(?:<NAME>|<ROLE_EN>|he|she) (?:made|making) (?:an |a real |every |a special )?(?:extra )?"
+    r"effort|(?:<NAME>|<ROLE_EN>|he|she) went to (?:great )?lengths",
     r"(?:<NAME>|<ROLE_EN>|he|she) (?:did|does|has done) (?:everything|all (?:he|she|they)"
     r" could|whatever (?:he|she|they) could)",
     r"you(?:'re| are) (?:such )?(?:a |an )?(?:star|legend|gem|angel|hero|lifesaver|life saver"
@@ -672,7 +739,9 @@ _EN_PRAISE: Final = (
 
 _ES_PRAISE: Final = (
     r"<SUBJECT_ES> (?:siempre )?(?:fue|fueron|es|son|ha sido|han sido|estuvo|estuvieron"
-    r"|esta|estan|era|eran|estaba|estaban|se porto|se portaron)\s+<INTENSE_ES><PRAISE_ES>\b",
+    r"|esta|estan|era|eran|estaba|estaban|se porto|se portaron)\s+<INTENSE_ES><PRAISE_ES>\b"
+    r"(?!,? pero (?:\w+ )?(?:inutil|incompetente|no (?:me )?(?:ayudo|supo|pudo|resolvio"
+    r"|sirvio)|lent[oa]|sin (?:idea|solucion)))",
     r"\b(?:ella|ellos|ellas) (?:fue|es|ha sido|estuvo|fueron|son)\s+<INTENSE_ES>"
     r"<PRAISE_ES>\b",
     r"(?:muy|super|sumamente|tan|re|realmente) <PRAISE_ES>,? (?:el|la|los|las|su|sus)"
@@ -688,6 +757,7 @@ _ES_PRAISE: Final = (
     r"|infinita|mucho|muchisimo|todo el) (?:paciencia|cuidado|amabilidad|tacto|mimo|carino"
     r"|simpatia|profesionalidad|empatia|interes)",
     r"<SUBJECT_ES> (?:sabia|sabe) (?:muchisimo|un monton|mucho)",
+    r"<SUBJECT_ES> (?:hizo|ha hecho) (?:un |todo un )?esfuerzo",
     r"(?:<NAME>|<ROLE_ES>|ella) (?:hizo|ha hecho|hace) (?:todo lo posible|todo lo que pudo"
     r"|lo imposible|lo indecible)",
     r"(?:muy )?(?:buen|gran|excelente|estupendo|magnifico|fantastico|increible)"
@@ -707,7 +777,7 @@ _ES_PRAISE: Final = (
     r"agradecid[oa]s? (?:a |al |a la |con (?:el |la )?)(?:\w+ )?(?:<NAME>|<ROLE_ES>)\b",
     r"(?:den|denle|dale|dadle|transmitan|trasladen|hagan llegar) (?:mis |las |mi )?"
     r"(?:gracias|agradecimiento|felicitaciones|enhorabuena)",
-    r"(?:<NAME>|<ROLE_ES>) (?:se )?merecen? (?:un|una) (?:aumento|ascenso|medalla|premio"
+    r"<SUBJECT_ES> (?:se )?merecen? (?:un|una) (?:aumento|ascenso|medalla|premio"
     r"|subida)",
     r"(?:<NAME>|<ROLE_ES>) se (?:desvivio|desvive|esmero|esmera|volco|lucio|porto (?:genial"
     r"|de maravilla|muy bien|fenomenal|de diez))",
@@ -722,17 +792,25 @@ _ES_PRAISE: Final = (
     r"(?:fantastic[oa]|excelente|estupend[oa]|genial|impecable|increible|perfecto"
     r"|magnifico)",
     r"(?:fueron|fue|son|estuvieron|estuvo|todos|todas) (?:muy |super |sumamente |tan "
-    r"|realmente )+(?:amables?|atent[oa]s?|simpatic[oa]s?|serviciales?|educad[oa]s?"
-    r"|maj[oa]s?|encantador(?:es|as|a)?|cordiales?|profesional(?:es)?)",
+    r"|realmente )*(?:amables?|atent[oa]s?|simpatic[oa]s?|serviciales?|educad[oa]s?"
+    r"|maj[oa]s?|encantador(?:es|as|a)?|cordiales?)",
 )
 
 
 #: Praise of someone whose name is not in `FIRST_NAMES`: a capitalised word in the text as
 #: written, with a predicate only a person takes ("Thanks Jamal", "Gareth went out of his way").
-_CAPITALISED_NAME: Final = r"(?-i:[A-Z][a-zà-ÿ]{2,})\b"
+_CAPITALISED_NAME: Final = (
+    # Not the nouns that open a sentence about the service itself ("Service is friendly").
+    r"(?!(?:Service|Servicio|Support|Soporte|Delivery|Food|Comida|Everything|Todo|Price|Precio"
+    r"|Quality|Calidad|Store|Tienda|Shop|Hotel|Room|Habitaci[oó]n|App|Website|Web|Company"
+    r"|Empresa|Bank|Banco|Process|Proceso|Experience|Experiencia|Atmosphere|Ambiente|Place"
+    r"|Lugar|Restaurant|Restaurante|Attention|Atenci[oó]n|Trato|Treatment|Customer|Cliente"
+    r"|Overall|General|It|This|That|Esto|Eso|Everyone|Todos|Staff|Personal)\b)"
+    r"(?-i:[A-Z][a-zà-ÿ]{2,})\b"
+)
 _CAPITALISED_PRAISE: Final = (
     r"(?:thanks|thank you|many thanks|kudos to|shout ?out to|props to|hats off to|gracias"
-    r"|gracias a|muchas gracias a|felicidades a|felicitaciones a),? "
+    r"|gracias a|muchas gracias a|felicidades a|felicitaciones a|un saludo a|saludos a),? "
     r"(?!(?-i:God|Dios|Again|You|For|Por|So|Very|Much|Anyway|Everyone|Everybody|Todos))"
     + _CAPITALISED_NAME,
     _CAPITALISED_NAME + r" (?:went|goes|go) (?:above and beyond|the extra mile|out of"
@@ -747,6 +825,16 @@ _CAPITALISED_PRAISE: Final = (
     r"|paciente|servicial|cariños[oa]|un sol|un amor|un encanto|un crack|una crack"
     r"|un cielo)\b",
     _CAPITALISED_NAME + r" (?:hizo todo lo posible|se desvivi[oó]|did everything)",
+)
+
+
+#: Leaving for a named competitor: "switching to Virgin Media", "me paso a Vodafone".
+_CAPITALISED_CHURN: Final = (
+    r"(?:switch(?:ing|ed)?|port(?:ing|ed)?(?: my number)?|(?:moving|taking|took|take|move)"
+    r" (?:my|our) (?:business|custom|money|mortgage|accounts?|lines?)|me paso|me cambio"
+    r"|me he pasado|me he cambiado|me marcho|me largo|pasarme|cambiarme|nos pasamos"
+    r"|nos cambiamos|me pase|me cambie|me pasé|me cambié) (?:over )?(?:to|a|con) "
+    + _CAPITALISED_NAME
 )
 
 
@@ -797,36 +885,39 @@ _TRIGGERS: Final[Mapping[str, Mapping[Intent, str]]] = {
             "canc clos dele term end endi swit movi move taki take took tran port leav out done "
             "neve comi back retu rene usin shop orde buyi flyi stay cont cust last agai anym fore "
             "prov carr bank insu comp supp oper netw airl stor brok isp unsu else gone chan went "
-            "some subs plan agre lost pac numb expe fini thro"
+            "some subs plan agre lost pac numb expe fini thro fina penn cent dime poun doll euro "
+            "offe deal pric rate quot auto good"
         ),
         Intent.NOT_HEARD: (
             "nobo one noon none anyo anyb list numb stat idio nuis crim liar trea igno deaf wall "
             "hole brus fobb dism hung hang over inte let feel felt care repl resp answ call ackn "
             "back unan addr read get retu ther exis matt coun pret nowh void both pers soul agen "
             "myse ours made make atte vani disa unre thin cut stup chil lyin dumb thic noth "
-            "invi prob inco wast foll"
+            "invi prob inco wast foll damn toss hoot monk bin tras rubb garb shre ask aske lack "
+            "cann gene temp copy stoc scri"
         ),
         Intent.REPEAT_CONTACT: (
             "seco # thir four fift sixt umpt nth tent hund mill time occa twic agai back over "
             "ever each keep kept circ runa run depa pers agen pill chas stil wait anot befo last "
             "alre repo repe peop reps repr advi tick comp call phon emai visi atte trie chat mond "
-            "tues wedn thur frid satu sund days week mont chan desp"
+            "tues wedn thur frid satu sund days week mont chan desp star begi scra once"
         ),
         # Every praise rule needs a name or a role (added in _build_gate) or one of these.
-        Intent.PRAISE_PERSON: "he she they you you'",
+        Intent.PRAISE_PERSON: "he she they you you' effo leng",
     },
     "es": {
         Intent.CHURN: (
             "baja canc anul resc cerr cier fina elim borr vuel volv nunc ulti comp otra otro banc "
             "oper prov aseg empr aero elec enti segu tien fibr tele marc pase fui fuim pasa quie "
             "quer busc enco mira port clie ido voy vamo larg irme irno perd adio cuen vera reno "
-            "renu dejo deja camb term espe"
+            "renu dejo deja camb term espe ulti fina euro cent duro peso"
         ),
         Intent.NOT_HEARD: (
             "igno sent sien nadi caso escu leer pare sord igua mism impo expl habl term acab pala "
             "colg resp cont llam devo mole dign preo pers agen corr solo sola perd desp seri aten "
             "miro mira pasa paso larg ning exis trat nume tick expe olvi saco desa pier qued mita "
-            "fuer fues acus"
+            "fuer fues acus preg pape basu trit vaci reci falt ause inte nulo cero razo enla gene "
+            "plan copi tipo esta enci"
         ),
         Intent.REPEAT_CONTACT: (
             "vez segu terc cuar quin sext enes # vece mism vuel volv depa alla lado nuev dia sigo "
@@ -864,7 +955,7 @@ _GATE_WORD: Final = re.compile(r"[a-z][a-z']*|[0-9]")
 #: Words that negate the statement right after them ("n't" endings count too).
 _NEGATIONS: Final = _words(
     "not no never without dont wont cant didnt wouldnt doesnt isnt wasnt nunca jamas ni "
-    "tampoco sin ningun ninguna almost nearly casi estuve estuvimos"
+    "tampoco sin ningun ninguna almost nearly casi estuve estuvimos if si"
 )
 #: Small words allowed between a negation and the statement it negates.
 _FILLERS: Final = _words(
@@ -884,10 +975,15 @@ def _compile(patterns: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(_expand(p) for p in patterns) + ")")
 
 
+def _compile_as_written(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + ")", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rules: Mapping[str, tuple[tuple[Intent, re.Pattern[str]], ...]]
-    capitalised: re.Pattern[str]
+    #: Rules read on the text as written, where capitals mark a name (any language).
+    capitalised: tuple[tuple[Intent, re.Pattern[str]], ...]
     gate: Mapping[str, frozenset[tuple[str, Intent]]]
 
 
@@ -899,7 +995,10 @@ def _compiled() -> _Compiled:
             language: tuple((intent, _compile(patterns)) for intent, patterns in rules.items())
             for language, rules in RULES.items()
         },
-        capitalised=re.compile(r"\b(?:" + "|".join(_CAPITALISED_PRAISE) + ")", re.IGNORECASE),
+        capitalised=(
+            (Intent.PRAISE_PERSON, _compile_as_written(_CAPITALISED_PRAISE)),
+            (Intent.CHURN, _compile_as_written((_CAPITALISED_CHURN,))),
+        ),
         gate=_build_gate(),
     )
 
@@ -954,14 +1053,13 @@ def _detect(text: str, language: str | None, *, gated: bool) -> frozenset[Intent
                 continue
             if intent not in found and _found(pattern, folded):
                 found.add(intent)
-    if Intent.PRAISE_PERSON not in found and _praises_capitalised_name(
-        compiled.capitalised, text, folded
-    ):
-        found.add(Intent.PRAISE_PERSON)
+    for intent, pattern in compiled.capitalised:
+        if intent not in found and _found_as_written(pattern, text, folded):
+            found.add(intent)
     return frozenset(found)
 
 
-def _praises_capitalised_name(pattern: re.Pattern[str], text: str, folded: str) -> bool:
+def _found_as_written(pattern: re.Pattern[str], text: str, folded: str) -> bool:
     # Folding keeps positions unless lower() changed the length (rare letters such as "İ").
     aligned = len(folded) == len(text)
     return any(
