@@ -148,12 +148,23 @@ def register_blueprints(app: Flask) -> None:
     from survey.api.views import bp as api_bp
     from survey.auth.policies import refuse_undeclared_routes
     from survey.auth.views import bp as auth_bp
+    from survey.dashboards.views import bp as dashboards_bp
     from survey.mail.views import bp as mail_bp
     from survey.ops.views import bp as ops_bp
     from survey.responding.views import bp as responding_bp
     from survey.staff.views import bp as staff_bp
 
-    for blueprint in (admin_bp, api_bp, auth_bp, mail_bp, ops_bp, responding_bp, staff_bp):
+    blueprints = (
+        admin_bp,
+        api_bp,
+        auth_bp,
+        dashboards_bp,
+        mail_bp,
+        ops_bp,
+        responding_bp,
+        staff_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Every route declares who may open it; one that does not answers 403 (fails closed).
     refuse_undeclared_routes(app)
@@ -168,6 +179,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_subscribers(app: Flask) -> None:
     """Plug features into the shared machinery: outbox channels and domain signals."""
+    from survey.insights.channel import register as register_insight_channel
+    from survey.insights.jobs import register as register_insight_subscribers
     from survey.mail.sending import register as register_mail_channel
     from survey.webhooks.channel import register as register_webhook_channel
     from survey.webhooks.subscribers import register as register_webhook_subscribers
@@ -175,6 +188,8 @@ def register_subscribers(app: Flask) -> None:
     register_mail_channel(app)
     register_webhook_channel(app)
     register_webhook_subscribers(app)
+    register_insight_channel(app)
+    register_insight_subscribers(app)
 
 
 def register_commands(app: Flask) -> None:
