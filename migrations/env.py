@@ -43,6 +43,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave SQLite's FTS5 search tables (made by migration 0008, not models) out of autogenerate."""
+    from survey.insights.search import is_search_table
+
+    return not (type_ == "table" and is_search_table(name))
+
+
 def run_migrations_offline():
     """Emit SQL to stdout instead of running it (``survey db upgrade --sql``)."""
     url = config.get_main_option("sqlalchemy.url")
@@ -65,6 +72,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
 
     with get_engine().connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)

@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     from survey.demo.cli import demo
     from survey.distribution.cli import import_touchpoints, invite, surveys
     from survey.insights.cli import outbox
+    from survey.insights.commands import insights
     from survey.outbox.cli import worker
     from survey.webhooks.cli import webhooks
 
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
         import_touchpoints,
         surveys,
         outbox,
+        insights,
         apikey,
         worker,
         webhooks,

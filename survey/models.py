@@ -12,11 +12,27 @@ from survey.distribution.models import (
     Touchpoint,
     TouchpointSource,
 )
+from survey.insights.models import (
+    AgentRollup,
+    AnswerEnrichment,
+    AnswerPhrase,
+    DailyRollup,
+    InsightJob,
+    InsightMark,
+    PhraseRollup,
+)
 from survey.responding.models import Answer, Response
 from survey.surveys.models import Question, QuestionKind, Survey, SurveyStatus
 from survey.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "AgentRollup",
+    "AnswerEnrichment",
+    "AnswerPhrase",
+    "DailyRollup",
+    "InsightJob",
+    "InsightMark",
+    "PhraseRollup",
     "ApiKey",
     "DeliveryStatus",
     "WebhookDelivery",

@@ -9,7 +9,11 @@ app factory (``survey.create_app``), never at import time.
 Who sends and who listens:
 
 - ``response_completed(response_id=int, completed_at=datetime)``: sent by
-  ``survey.responding.services.submit_answers``; heard by webhooks (``response.completed``).
+  ``survey.responding.services.submit_answers``; heard by webhooks (``response.completed``)
+  and insights (enrichment, rollups).
+- ``score_saved(response_id=int, saved_at=datetime)``: sent by
+  ``survey.responding.services.save_preselected_score`` (a score saved from the email, not
+  yet the whole survey); heard by insights (rollups).
 - ``contact_unsubscribed(contact_id=int, unsubscribed_at=datetime)``: sent by
   ``survey.mail.services.unsubscribe_contact``; heard by webhooks (``contact.unsubscribed``).
 - ``case_opened(case_id=int, data=dict)``: for the alerts feature to send; heard by webhooks
@@ -24,6 +28,8 @@ _signals = Namespace()
 
 #: A customer sent the whole survey.
 response_completed = _signals.signal("response-completed")
+#: A score was saved from the email: a partial response, or a scanner's click confirmed.
+score_saved = _signals.signal("score-saved")
 #: A contact asked to receive no more surveys (this call did it; repeats are not sent).
 contact_unsubscribed = _signals.signal("contact-unsubscribed")
 #: A case was opened for follow-up (sent by the alerts feature).

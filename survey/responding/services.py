@@ -19,7 +19,7 @@ from survey.distribution.services import opened_by_digest
 from survey.distribution.tokens import hash_token, looks_like_token
 from survey.extensions import db
 from survey.responding.models import Answer, Response
-from survey.signals import response_completed
+from survey.signals import response_completed, score_saved
 from survey.surveys.definitions import QuestionDefinition, SurveyDefinition, survey_definition
 from survey.surveys.models import SCALES, QuestionKind, Survey
 
@@ -157,6 +157,7 @@ def save_preselected_score(
         response.confirmed_at = now
     response.updated_at = now
     _replace_answers(response.id, {question.id: (Decimal(score), None)}, now)
+    score_saved.send(response_id=response.id, saved_at=now)
     db.session.commit()
     return SaveOutcome.SAVED
 

@@ -144,7 +144,7 @@ def test_a_feature_registers_its_own_channel(app: Flask, runner: FlaskCliRunner)
     channel = _CountingChannel()
     register_channel(app, channel.name, lambda _app, _settings: channel)
     names = [c.name for c in build_channels(app, OutboxSettings.from_config(app.config))]
-    assert names == ["mail", "webhooks", "staff-mail"]
+    assert names == ["mail", "webhooks", "insights", "staff-mail"]
     assert isinstance(build_channels(app, OutboxSettings())[1], QueueChannel)
 
     result = runner.invoke(args=["worker", "--once"])

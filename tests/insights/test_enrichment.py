@@ -1,0 +1,49 @@
+"""Enrichment runs in the worker, never in the customer's request, and feeds the rollups."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.insights.enrichment import ANALYZER_VERSION
+from survey.insights.models import AnswerEnrichment, AnswerPhrase, DailyRollup, InsightJob
+from tests.insights.factories import answer, invite, run_worker
+
+COMPLAINT = "Nadie me escuchó y es la tercera vez que llamo. Me voy a dar de baja."
+
+
+def test_a_completed_answer_is_enriched_by_one_worker_pass(app: Flask) -> None:
+    with app.app_context():
+        token = invite("ana@example.com")
+        answer(token, {"nps": "2", "ces": "2", "heard": "no", "comment": COMPLAINT})
+        # The customer's request only queued the work.
+        assert db.session.scalar(select(func.count()).select_from(AnswerEnrichment)) == 0
+        assert db.session.scalar(select(func.count()).select_from(InsightJob)) == 1
+    output = run_worker(app)
+    assert "insights: 1 sent" in output
+    with app.app_context():
+        enrichment = db.session.scalars(select(AnswerEnrichment)).one()
+        assert enrichment.language == "es"
+        assert enrichment.label == "negative"
+        assert enrichment.analyzer_version == ANALYZER_VERSION
+        assert enrichment.churn and enrichment.not_heard and enrichment.repeat_contact
+        assert not enrichment.mismatch  # a detractor with negative words agrees
+        assert db.session.scalar(select(func.count()).select_from(AnswerPhrase)) > 0
+        rollup = db.session.scalars(select(DailyRollup)).one()
+        assert (rollup.responses, rollup.detractors, rollup.ces_2, rollup.heard_no) == (1, 1, 1, 1)
+        assert (rollup.texts, rollup.negatives, rollup.churn, rollup.not_heard) == (1, 1, 1, 1)
+        assert rollup.language == "es"
+        assert rollup.polarity_sum == enrichment.polarity
+
+
+def test_a_second_pass_changes_nothing(app: Flask) -> None:
+    with app.app_context():
+        answer(invite("ana@example.com"), {"nps": "10", "comment": "Lucía fue muy amable"})
+    run_worker(app)
+    with app.app_context():
+        before = db.session.execute(select(DailyRollup.responses, DailyRollup.promoters)).all()
+    assert "insights: 0 sent" in run_worker(app)
+    with app.app_context():
+        assert db.session.execute(select(DailyRollup.responses, DailyRollup.promoters)).all() == before
+        assert before == [(1, 1)]
