@@ -699,18 +699,27 @@ _ES_REPEAT: Final = (
 )
 
 _EN_PRAISE: Final = (
-    r"<SUBJECT_EN> (?:always )?(?:was|is|were|are|has been|have been|'s)\s+<INTENSE_EN>"
+    # Rules that open with a subject share one alternation, so the subject is tried once.
+    r"<SUBJECT_EN> (?:(?:always )?(?:was|is|were|are|has been|have been|'s)\s+<INTENSE_EN>"
     r"<PRAISE_EN>\b(?!,? but (?:\w+ )?(?:useless|unhelpful|clueless|incompetent|rude|slow"
-    r"|no help|couldn'?t|could not|didn'?t|did not|unable))",
+    r"|no help|couldn'?t|could not|didn'?t|did not|unable))"
+    r"|(?:deserves?|should get|needs) (?:a |an )?(?:raise|promotion|medal|bonus|award"
+    r"|pay rise)"
+    r"|(?:\w+ ){1,5}?and (?:was|is|were|are|has been)\s+<INTENSE_EN><PRAISE_EN>\b)",
     r"\b(?:he|she) (?:was|is|has been)\s+<INTENSE_EN><PRAISE_EN>\b",
     r"(?:thanks|thank you|thank|many thanks|big thanks|huge thanks|special thanks|kudos"
     r"|shout ?out|props|hats off|compliments|credit|cheers|well done|congratulations"
     r"|congrats|bravo|grateful)(?: (?:so much|very much|again|also|especially))?"
     r" (?:to )?(?:the |your |our |my |that |this )?(?:\w+ ){0,2}?(?:<NAME>|<ROLE_EN>)\b",
-    r"(?:<NAME>|<ROLE_EN>) (?:really |truly |totally |certainly )?(?:went|goes|go)"
-    r" (?:above and beyond|the extra mile|out of (?:his|her|their|the) way)",
-    r"<SUBJECT_EN> (?:deserves?|should get|needs) (?:a |an )?(?:raise|promotion"
-    r"|medal|bonus|award|pay rise)",
+    r"(?:<NAME>|<ROLE_EN>) (?:(?:really |truly |totally |certainly )?(?:went|goes|go)"
+    r" (?:above and beyond|the extra mile|out of (?:his|her|their|the) way)"
+    r"|(?:\w+ )?(?:fixed|sorted|solved|resolved|explained|helped"
+    r"|handled|took care of)\b(?: \w+){0,5}? (?:quickly|in (?:\d+|five|ten|two|a few)"
+    r" minutes|right away|straight away|immediately|perfectly|clearly|brilliantly"
+    r"|patiently|with a smile|in no time|so well|really well|very well|legend)"
+    r"|(?:did|does|has done|have done) (?:a |an )?(?:\w+ )?(?:great"
+    r"|excellent|fantastic|amazing|brilliant|superb|wonderful|awesome|outstanding|good"
+    r"|lovely|top) (?:job|work))",
     r"(?:great|excellent|amazing|fantastic|brilliant|good|superb|outstanding|wonderful"
     r"|awesome|super|lovely|friendly|helpful|kind|polite|patient|professional|knowledgeable"
     r"|courteous|nice|attentive|efficient|caring|very \w+|really \w+)(?: and \w+)?"
@@ -718,30 +727,29 @@ _EN_PRAISE: Final = (
     r"(?:great|excellent|amazing|fantastic|brilliant|good|superb|outstanding|wonderful"
     r"|awesome|lovely) (?:\w+ )?(?:job|work|service|help|support|skills|attitude|manner)"
     r" (?:by|from) (?:the |your |our )?(?:whole |entire )?(?:\w+ )?(?:<NAME>|<ROLE_EN>)\b",
-    r"(?:<NAME>|<ROLE_EN>) (?:\w+ )?(?:fixed|sorted|solved|resolved|explained|helped"
-    r"|handled|took care of)\b(?: \w+){0,5}? (?:quickly|in (?:\d+|five|ten|two|a few)"
-    r" minutes|right away|straight away|immediately|perfectly|clearly|brilliantly"
-    r"|patiently|with a smile|in no time|so well|really well|very well|legend)",
-    r"(?:<NAME>|<ROLE_EN>) (?:did|does|has done|have done) (?:a |an )?(?:\w+ )?(?:great"
-    r"|excellent|fantastic|amazing|brilliant|superb|wonderful|awesome|outstanding|good"
-    r"|lovely|top) (?:job|work)",
-    r"(?:<NAME>|<ROLE_EN>|he|she) (?:took the time|made my day|was a star|is a star)",
-    r"(?:<NAME>|<ROLE_EN>|he|she) (?:made|making) (?:an |a real |every |a special )?(?:extra )?"
-    r"effort|(?:<NAME>|<ROLE_EN>|he|she) went to (?:great )?lengths",
-    r"(?:<NAME>|<ROLE_EN>|he|she) (?:did|does|has done) (?:everything|all (?:he|she|they)"
-    r" could|whatever (?:he|she|they) could)",
+    r"(?:<NAME>|<ROLE_EN>|he|she) (?:took the time|made my day|was a star|is a star"
+    r"|(?:made|making) (?:an |a real |every |a special )?(?:extra )?effort"
+    r"|went to (?:great )?lengths"
+    r"|(?:did|does|has done) (?:everything|all (?:he|she|they) could|whatever (?:he|she|they)"
+    r" could))",
     r"you(?:'re| are) (?:such )?(?:a |an )?(?:star|legend|gem|angel|hero|lifesaver|life saver"
     r"|diamond|credit to)",
-    r"<SUBJECT_EN> (?:\w+ ){1,5}?and (?:was|is|were|are|has been)\s+<INTENSE_EN><PRAISE_EN>\b",
     r"they (?:were|are) (?:so |very |extremely |really |super )+(?:polite|courteous|friendly"
     r"|kind|patient|helpful|lovely)",
 )
 
 _ES_PRAISE: Final = (
-    r"<SUBJECT_ES> (?:siempre )?(?:fue|fueron|es|son|ha sido|han sido|estuvo|estuvieron"
+    # Rules that open with a subject share one alternation, so the subject is tried once.
+    r"<SUBJECT_ES> (?:(?:siempre )?(?:fue|fueron|es|son|ha sido|han sido|estuvo|estuvieron"
     r"|esta|estan|era|eran|estaba|estaban|se porto|se portaron)\s+<INTENSE_ES><PRAISE_ES>\b"
     r"(?!,? pero (?:\w+ )?(?:inutil|incompetente|no (?:me )?(?:ayudo|supo|pudo|resolvio"
-    r"|sirvio)|lent[oa]|sin (?:idea|solucion)))",
+    r"|sirvio)|lent[oa]|sin (?:idea|solucion)))"
+    r"|(?:tuvo|tiene|mostro|demostro|puso) (?:mucha|muchisima|una|toda la|gran"
+    r"|infinita|mucho|muchisimo|todo el) (?:paciencia|cuidado|amabilidad|tacto|mimo|carino"
+    r"|simpatia|profesionalidad|empatia|interes)"
+    r"|(?:sabia|sabe) (?:muchisimo|un monton|mucho)"
+    r"|(?:hizo|ha hecho) (?:un |todo un )?esfuerzo"
+    r"|(?:se )?merecen? (?:un|una) (?:aumento|ascenso|medalla|premio|subida))",
     r"\b(?:ella|ellos|ellas) (?:fue|es|ha sido|estuvo|fueron|son)\s+<INTENSE_ES>"
     r"<PRAISE_ES>\b",
     r"(?:muy|super|sumamente|tan|re|realmente) <PRAISE_ES>,? (?:el|la|los|las|su|sus)"
@@ -753,11 +761,6 @@ _ES_PRAISE: Final = (
     r"<ROLE_ES> (?:amable|atent[oa]|simpatic[oa]|encantador[a]?|servicial|majo|maja"
     r"|educad[oa]|cordial|profesional|excelente|genial|brillante|estupend[oa]|increible"
     r"|fantastic[oa]|de diez|top)\b",
-    r"<SUBJECT_ES> (?:tuvo|tiene|mostro|demostro|puso) (?:mucha|muchisima|una|toda la|gran"
-    r"|infinita|mucho|muchisimo|todo el) (?:paciencia|cuidado|amabilidad|tacto|mimo|carino"
-    r"|simpatia|profesionalidad|empatia|interes)",
-    r"<SUBJECT_ES> (?:sabia|sabe) (?:muchisimo|un monton|mucho)",
-    r"<SUBJECT_ES> (?:hizo|ha hecho) (?:un |todo un )?esfuerzo",
     r"(?:<NAME>|<ROLE_ES>|ella) (?:hizo|ha hecho|hace) (?:todo lo posible|todo lo que pudo"
     r"|lo imposible|lo indecible)",
     r"(?:muy )?(?:buen|gran|excelente|estupendo|magnifico|fantastico|increible)"
@@ -777,20 +780,18 @@ _ES_PRAISE: Final = (
     r"agradecid[oa]s? (?:a |al |a la |con (?:el |la )?)(?:\w+ )?(?:<NAME>|<ROLE_ES>)\b",
     r"(?:den|denle|dale|dadle|transmitan|trasladen|hagan llegar) (?:mis |las |mi )?"
     r"(?:gracias|agradecimiento|felicitaciones|enhorabuena)",
-    r"<SUBJECT_ES> (?:se )?merecen? (?:un|una) (?:aumento|ascenso|medalla|premio"
-    r"|subida)",
-    r"(?:<NAME>|<ROLE_ES>) se (?:desvivio|desvive|esmero|esmera|volco|lucio|porto (?:genial"
-    r"|de maravilla|muy bien|fenomenal|de diez))",
-    r"(?:<NAME>|<ROLE_ES>),?(?: (?:el|la) (?:de|del) \w+(?: \w+)?,)? (?:me |nos |lo |la )?"
+    r"(?:<NAME>|<ROLE_ES>)(?: se (?:desvivio|desvive|esmero|esmera|volco|lucio|porto (?:genial"
+    r"|de maravilla|muy bien|fenomenal|de diez))"
+    r"| (?:hizo|ha hecho|hace) (?:un )?(?:trabajo|labor) (?:\w+ )?"
+    r"(?:fantastic[oa]|excelente|estupend[oa]|genial|impecable|increible|perfecto"
+    r"|magnifico)"
+    r"|,?(?: (?:el|la) (?:de|del) \w+(?: \w+)?,)? (?:me |nos |lo |la )?"
     r"(?:lo |la )?(?:arreglo|soluciono|resolvio|explico|ayudo|atendio|gestiono|tramito"
     r"|arreglaron|solucionaron|resolvieron|ayudaron|atendieron)\b(?: \w+){0,5}?"
     r" (?:de maravilla|genial|perfectamente|muy bien|super bien|enseguida|en (?:\d+|cinco"
     r"|diez|dos|pocos) minutos|rapidisimo|con (?:mucha |gran |toda la )?(?:paciencia"
     r"|amabilidad|claridad|carino|simpatia|profesionalidad)|un genio|un fenomeno|un crack"
-    r"|un sol|muchisimo|de lujo|al momento|a la primera)",
-    r"(?:<NAME>|<ROLE_ES>) (?:hizo|ha hecho|hace) (?:un )?(?:trabajo|labor) (?:\w+ )?"
-    r"(?:fantastic[oa]|excelente|estupend[oa]|genial|impecable|increible|perfecto"
-    r"|magnifico)",
+    r"|un sol|muchisimo|de lujo|al momento|a la primera))",
     r"(?:fueron|fue|son|estuvieron|estuvo|todos|todas) (?:muy |super |sumamente |tan "
     r"|realmente )*(?:amables?|atent[oa]s?|simpatic[oa]s?|serviciales?|educad[oa]s?"
     r"|maj[oa]s?|encantador(?:es|as|a)?|cordiales?)",
@@ -801,7 +802,7 @@ _ES_PRAISE: Final = (
 #: written, with a predicate only a person takes ("Thanks Jamal", "Gareth went out of his way").
 _CAPITALISED_NAME: Final = (
     # Not the nouns that open a sentence about the service itself ("Service is friendly").
-    r"(?!(?:Service|Servicio|Support|Soporte|Delivery|Food|Comida|Everything|Todo|Price|Precio"
+    r"(?=(?-i:[A-Z]))(?!(?:Service|Servicio|Support|Soporte|Delivery|Food|Comida|Everything|Todo|Price|Precio"
     r"|Quality|Calidad|Store|Tienda|Shop|Hotel|Room|Habitaci[oó]n|App|Website|Web|Company"
     r"|Empresa|Bank|Banco|Process|Proceso|Experience|Experiencia|Atmosphere|Ambiente|Place"
     r"|Lugar|Restaurant|Restaurante|Attention|Atenci[oó]n|Trato|Treatment|Customer|Cliente"
@@ -933,8 +934,23 @@ _TRIGGERS: Final[Mapping[str, Mapping[Intent, str]]] = {
 }
 
 
+#: The same gate for the rules read on the text as written (see `_CAPITALISED_PRAISE`).
+_AS_WRITTEN = "as_written"
+_AS_WRITTEN_TRIGGERS: Final[Mapping[Intent, str]] = {
+    Intent.PRAISE_PERSON: (
+        "than kudo shou prop hats grac much feli salu abov extr way pati poli kind frie cour "
+        "know cari cons unde empa resp atte char star lege gem deli plea ange hero life amab "
+        "simp aten educ enca maj maja majo paci serv sol amor crac ciel posi desv ever"
+    ),
+    Intent.CHURN: "swit port movi taki took take move paso camb marc larg pasa pase",
+}
+
+
 def _build_gate() -> dict[str, frozenset[tuple[str, Intent]]]:
     gate: dict[str, set[tuple[str, Intent]]] = {}
+    for intent, words in _AS_WRITTEN_TRIGGERS.items():
+        for key in words.split():
+            gate.setdefault(key, set()).add((_AS_WRITTEN, intent))
     for language, triggers in _TRIGGERS.items():
         for intent, words in triggers.items():
             keys = set(words.split())
@@ -1054,6 +1070,8 @@ def _detect(text: str, language: str | None, *, gated: bool) -> frozenset[Intent
             if intent not in found and _found(pattern, folded):
                 found.add(intent)
     for intent, pattern in compiled.capitalised:
+        if gated and (_AS_WRITTEN, intent) not in wanted:
+            continue
         if intent not in found and _found_as_written(pattern, text, folded):
             found.add(intent)
     return frozenset(found)
