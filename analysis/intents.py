@@ -13,7 +13,14 @@ Negation: a match is dropped when a negation word ("not", "won't", "never", "no"
 "ni", "sin", ...) comes just before it, with only small words between them ("I'm **not** going
 to cancel", "**no** me voy a dar de baja", "I have **no** plans to switch"). Punctuation or any
 other word ends the search, so "si no lo arreglan, me doy de baja" stays churn. Phrases that
-carry their own negation ("nobody listened", "no vuelvo a comprar") are written as such.
+carry their own negation ("nobody listened", "no vuelvo a comprar") are written as such. "If" /
+"si" right before a statement make it hypothetical ("si vuelve a pasar"), and "almost" / "casi"
+/ "estuve a punto de" counterfactual: neither counts.
+
+Language: "en" or "es" runs that language's rules only (analyze_many passes each answer's
+detected language); None, "und" or any other code runs both, since an answer may mix them.
+Names written with a capital ("Thanks Jamal", "switching to Virgin Media") are read on the text
+as written, whatever the language.
 
 What each statement means (the labelled set in tests/analysis/data follows these definitions):
 
@@ -33,6 +40,13 @@ What each statement means (the labelled set in tests/analysis/data follows these
 
 Names are recognised from a list of common English and Spanish first names (`FIRST_NAMES`);
 names that are also ordinary words ("Grace", "Rosa", "Luz") are left out of it.
+
+How well: on answers in wording the rules have not seen, a flag is right 9 times in 10 or more,
+but only 4 to 7 statements in 10 are found (benchmarks/bench_intents.py; docs/analysis.md). A
+flag finds answers worth reading; its absence proves nothing.
+
+Speed: compiled on first use (`warm_up`), then about 20,000 answers a second on one core; a
+word gate skips the rules of a statement when none of its trigger words is in the answer.
 """
 
 from __future__ import annotations
@@ -1049,7 +1063,7 @@ def _found(pattern: re.Pattern[str], text: str) -> bool:
 
 
 def detect(text: str, language: str | None = None) -> frozenset[Intent]:
-    """Return the statements found in one answer ("en", "es", or None for both languages)."""
+    """Return the statements in one answer ("en" / "es": that language's rules; else both)."""
     return _detect(text, language, gated=True)
 
 
