@@ -125,7 +125,7 @@ _SENTIMENT: Final = {
         """
         bueno buen malo mal bien mejor peor excelente pésimo pesimo genial horrible terrible
         fatal fantástico maravilloso estupendo perfecto increíble magnífico espantoso
-        lamentable deplorable desastre desastroso nefasto encantar encantado gustar feliz
+        lamentable deplorable desastre desastroso nefasto encantar encantado encantador gustar feliz
         contento satisfecho insatisfecho decepcionado decepción decepcionante satisfacción
         agradecido gracias vergüenza vergonzoso asqueroso ridículo penoso regular normal
         correcto aceptable buenísimo malísimo súper super fenomenal espectacular
