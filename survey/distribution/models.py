@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.database import JsonDocument, UTCDateTime, utcnow
@@ -53,11 +53,19 @@ class InvitationStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ANSWERED = "answered"
+    #: Sent, unanswered, and its link's lifetime has passed: out of the reminder's way.
+    EXPIRED = "expired"
 
 
 class InvitationOrigin(StrEnum):
     RULE = "rule"  # created by a survey's touchpoint rules
     MANUAL = "manual"  # created by hand (CLI, admin): an integrity signal when frequent
+
+
+# Predicates of the partial indexes (migration 0007 spells them the same way).
+SENT_ROWS = "status = 'sent'"
+REMINDER_CANDIDATES = "status = 'sent' AND reminder_sent_at IS NULL"
+MANUAL_ROWS = "origin = 'manual'"
 
 
 class Invitation(db.Model):
@@ -67,6 +75,33 @@ class Invitation(db.Model):
     __table_args__ = (
         Index("ix_invitation_status_send_after", "status", "send_after"),
         Index("ix_invitation_team_created", "team_id", "created_at"),
+        # The partial indexes below hold only the few rows their queries look for; the
+        # queries spell the same predicate with literal values, or the planners (SQLite's
+        # always, PostgreSQL's in generic plans) cannot tell that the index applies.
+        #: The reminder claim: open links not yet reminded, per survey by send time.
+        Index(
+            "ix_invitation_reminder_due",
+            "survey_id",
+            "sent_at",
+            postgresql_where=text(REMINDER_CANDIDATES),
+            sqlite_where=text(REMINDER_CANDIDATES),
+        ),
+        #: The worker's expiry pass: sent links by the time they lapse.
+        Index(
+            "ix_invitation_sent_expires",
+            "expires_at",
+            postgresql_where=text(SENT_ROWS),
+            sqlite_where=text(SENT_ROWS),
+        ),
+        #: `survey outbox` counts by status and skip reason from this index alone.
+        Index("ix_invitation_status_reason", "status", "skip_reason"),
+        #: The funnel's hand-made invitations (rare) by creation time.
+        Index(
+            "ix_invitation_manual_created",
+            "created_at",
+            postgresql_where=text(MANUAL_ROWS),
+            sqlite_where=text(MANUAL_ROWS),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

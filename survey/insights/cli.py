@@ -18,6 +18,7 @@ def outbox() -> None:
     click.echo(f"sent:               {counts.sent:,}")
     click.echo(f"failed:             {counts.failed:,}")
     click.echo(f"answered:           {counts.answered:,}")
+    click.echo(f"expired unanswered: {counts.expired:,}")
     click.echo(f"skipped:            {counts.skipped:,}")
     for reason, count in counts.skipped_by_reason.items():
         click.echo(f"  {reason + ':':<17} {count:,}")

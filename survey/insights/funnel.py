@@ -12,7 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal_column, or_, select
 
 from survey.database import utcnow
 from survey.distribution.models import Invitation, InvitationOrigin, InvitationStatus, Touchpoint
@@ -33,6 +33,8 @@ class OutboxCounts:
     sent: int = 0
     failed: int = 0
     answered: int = 0
+    #: Sent, never answered, and the link has lapsed (the worker marks them).
+    expired: int = 0
     skipped_by_reason: Mapping[str, int] = field(default_factory=_no_counts)
     #: Touchpoints whose type no active survey triggered: no invitation row, no survey to
     #: hang one on, so they are counted from the touchpoints (docs/intake.md).
@@ -68,35 +70,34 @@ class Funnel:
 def outbox_counts(now: datetime | None = None) -> OutboxCounts:
     """Count every invitation by status, pending ones split by whether they are due."""
     now = now or utcnow()
-    due = case(
-        (
-            and_(Invitation.status == InvitationStatus.PENDING, Invitation.send_after <= now),
-            True,
-        ),
-        else_=False,
-    )
+    # Both counts read indexes only, never the wide table: (status, skip_reason) for the
+    # totals, and the due pending rows as a range of (status, send_after).
     rows = db.session.execute(
-        select(Invitation.status, Invitation.skip_reason, due, func.count(Invitation.id)).group_by(
-            Invitation.status, Invitation.skip_reason, due
+        select(Invitation.status, Invitation.skip_reason, func.count()).group_by(
+            Invitation.status, Invitation.skip_reason
         )
     ).all()
+    pending_due = db.session.scalar(
+        select(func.count()).where(
+            Invitation.status == InvitationStatus.PENDING, Invitation.send_after <= now
+        )
+    )
     counts: dict[str, int] = {}
     skipped: dict[str, int] = {}
-    for status, reason, is_due, number in rows:
+    for status, reason, number in rows:
         status = InvitationStatus(status)
         if status == InvitationStatus.SKIPPED:
             skipped[reason or "unknown"] = skipped.get(reason or "unknown", 0) + number
-            continue
-        key = status.value
-        if status == InvitationStatus.PENDING:
-            key = "pending_due" if is_due else "pending_later"
-        counts[key] = counts.get(key, 0) + number
+        else:
+            counts[status.value] = counts.get(status.value, 0) + number
+    pending_due = min(int(pending_due or 0), counts.get("pending", 0))
     return OutboxCounts(
-        pending_due=counts.get("pending_due", 0),
-        pending_later=counts.get("pending_later", 0),
+        pending_due=pending_due,
+        pending_later=counts.get("pending", 0) - pending_due,
         sent=counts.get("sent", 0),
         failed=counts.get("failed", 0),
         answered=counts.get("answered", 0),
+        expired=counts.get("expired", 0),
         skipped_by_reason=MappingProxyType(dict(sorted(skipped.items()))),
         not_triggered=_untriggered_touchpoints(),
     )
@@ -170,7 +171,9 @@ def _in_period(
 def _stage_counts(period_touchpoints: Select[Any], survey_id: int | None) -> dict[str, Any]:
     sent = or_(
         Invitation.sent_at.is_not(None),
-        Invitation.status.in_([InvitationStatus.SENT, InvitationStatus.ANSWERED]),
+        Invitation.status.in_(
+            [InvitationStatus.SENT, InvitationStatus.ANSWERED, InvitationStatus.EXPIRED]
+        ),
     )
     opened = and_(Response.id.is_not(None), Response.suspected_scanner.is_(False))
     answered = Response.completed_at.is_not(None)
@@ -208,7 +211,9 @@ def _stage_counts(period_touchpoints: Select[Any], survey_id: int | None) -> dic
 def _manual_count(
     survey_id: int | None, team_id: int | None, since: datetime | None, until: datetime | None
 ) -> int:
-    query = select(func.count(Invitation.id)).where(Invitation.origin == InvitationOrigin.MANUAL)
+    # The value spelled out, so that ix_invitation_manual_created (origin = 'manual') applies.
+    manual: Any = literal_column(f"'{InvitationOrigin.MANUAL.value}'")
+    query = select(func.count(Invitation.id)).where(Invitation.origin == manual)
     if survey_id is not None:
         query = query.where(Invitation.survey_id == survey_id)
     if team_id is not None:

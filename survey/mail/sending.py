@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select, true, update
 
 from survey.contacts.models import Contact
 from survey.distribution.models import Invitation, InvitationStatus
@@ -51,7 +51,7 @@ from survey.outbox.channels import (
     RowQueue,
     register_channel,
 )
-from survey.outbox.queue import OutboxSettings, claim_rows
+from survey.outbox.queue import OutboxSettings, claim_rows, lease_is_free
 from survey.responding.models import Response
 from survey.surveys.models import Question, QuestionKind, Survey
 
@@ -95,6 +95,44 @@ def _invitation_conditions(now: datetime) -> list[Any]:
     return [Invitation.status == InvitationStatus.PENDING, Invitation.send_after <= now]
 
 
+#: Lapsed links retired per claim: a backlog goes in short transactions, not one long one.
+EXPIRY_BATCH = 1000
+
+
+def _literal(value: InvitationStatus) -> Any:
+    # Spelled out, not bound: only then do SQLite's planner and PostgreSQL's generic plans see
+    # that the partial indexes (ix_invitation_reminder_due, ix_invitation_sent_expires) apply.
+    return literal_column(f"'{value.value}'")
+
+
+def expire_lapsed_invitations(now: datetime, limit: int = EXPIRY_BATCH) -> int:
+    """Mark up to ``limit`` sent invitations whose link has lapsed as expired; commit."""
+    lapsed = (
+        select(Invitation.id)
+        .where(
+            Invitation.status == _literal(InvitationStatus.SENT),
+            Invitation.expires_at <= now,
+            lease_is_free(Invitation, now),
+        )
+        .order_by(Invitation.expires_at)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        # Another worker's pass takes the next rows instead of waiting for these.
+        lapsed = lapsed.with_for_update(skip_locked=True, of=Invitation)
+    expired = db.session.scalars(
+        update(Invitation)
+        .where(Invitation.id.in_(lapsed.scalar_subquery()))
+        .values(status=InvitationStatus.EXPIRED)
+        .returning(Invitation.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    if expired:
+        logger.info("%d invitation link(s) expired unanswered", len(expired))
+    return len(expired)
+
+
 def _reminder_conditions(now: datetime, max_attempts: int) -> list[Any] | None:
     surveys = db.session.execute(
         select(Survey.id, Survey.reminder_days).where(Survey.reminder_days.is_not(None))
@@ -112,19 +150,28 @@ def _reminder_conditions(now: datetime, max_attempts: int) -> list[Any] | None:
             if days is not None
         ),
     )
+    # Candidates come from ix_invitation_reminder_due (open links not yet reminded, per survey
+    # by send time); each one's response and contact are then looked up by their unique keys.
     return [
-        Invitation.status == InvitationStatus.SENT,
+        Invitation.status == _literal(InvitationStatus.SENT),
         Invitation.reminder_sent_at.is_(None),
         Invitation.reminder_attempts < max_attempts,
         Invitation.erased_at.is_(None),
-        or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+        # Wrapped so the planner does not take the expiry index (every open link) for the
+        # reminder's; the expiry pass just before has retired the lapsed ones anyway.
+        func.coalesce(Invitation.expires_at > now, true()),
         due,
         # Only a person's answer stops the reminder: a save that looks like a mail scanner
         # pre-opening the score link (suspected_scanner) does not.
         ~exists().where(
             Response.invitation_id == Invitation.id, Response.suspected_scanner.is_(False)
         ),
-        ~exists().where(Contact.id == Invitation.contact_id, Contact.unsubscribed_at.is_not(None)),
+        # A scalar subquery, not NOT EXISTS: PostgreSQL would turn that into an anti-join
+        # that reads every contact once per claim instead of one primary-key lookup per row.
+        select(Contact.unsubscribed_at)
+        .where(Contact.id == Invitation.contact_id)
+        .scalar_subquery()
+        .is_(None),
     ]
 
 
@@ -222,6 +269,8 @@ class InvitationQueue(RowQueue[OutboxItem]):
     def claim(self, worker: str, now: datetime) -> list[int]:
         """Lease a batch of due invitations (or reminders) to this worker."""
         if self.reminder:
+            # Retiring lapsed links first keeps the reminder's candidate set to open ones.
+            expire_lapsed_invitations(now)
             conditions = _reminder_conditions(now, self.settings.max_attempts)
             if conditions is None:
                 return []
