@@ -246,8 +246,8 @@ _SUBJECT_ES: Final = (
 _CONTACT_EN: Final = (
     r"(?:call(?:ed|ing)?(?! cent(?:re|er))|phon(?:e|ed|ing)|r[iau]ng|sent|send|submitted"
     r"|uploaded|contact(?:ed|ing)?|emailed|e-mailed"
-    r"|wr[io]te|written|writing|complain(?:ed|ing)?|report(?:ed|ing)?|chased|visited"
-    r"|been|gone|went|go|asked|explained|transferred|follow(?:ed)? up|reached out|messaged"
+    r"|wr[io]te|written|writing|complain(?:ed|ing)?|report(?:ed|ing)?|chased"
+    r"|asked|explained|transferred|follow(?:ed)? up|reached out|messaged"
     r"|tried)"
 )
 _COUNT_EN: Final = (
@@ -432,8 +432,7 @@ _EN_NOT_HEARD: Final = (
     r"(?:in|into|to) the (?:bin|trash|rubbish|garbage|shredder)",
     r"(?<!\bi )hung up (?:on (?:me|us)|twice|again|three times|several times|repeatedly|mid)",
     r"(?:not once|never once) did (?:anyone|anybody|they|he|she) (?:\w+ )?ask",
-    r"(?:total |complete |utter |a )?lack of (?:interest|care|empathy|attention|concern"
-    r"|respect)",
+    r"(?:total |complete |utter |a )?lack of (?:interest|care|empathy|attention|concern)",
     r"(?:canned|generic|template|copy[- ]?paste(?:d)?|stock|scripted) (?:response|reply|answer"
     r"|email)",
     r"(?<!\bi )(?:didn'?t|did not|never|don'?t|doesn'?t|do not|does not|not) pay(?:ing)?"
@@ -470,9 +469,10 @@ _EN_NOT_HEARD: Final = (
     r"(?:didn'?t|did not|don'?t|do not|never|not) (?:feel|felt) (?:\w+ )?(?:heard|listened to"
     r"|understood|valued|respected)",
     r"(?:felt|feel|feeling) (?:\w+ )?(?:unheard|invisible|ignored|dismissed|unimportant"
-    r"|worthless|disrespected)",
-    r"(?<!\bi )(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|couldn'?t|could not|never"
-    r"|won'?t) (?:\w+ )?cared?\b",
+    r"|worthless)",
+    r"(?:they|he|she|you|<ROLE_EN>|company|bank|store|management)(?: (?:just|really|clearly"
+    r"|simply|obviously|honestly))? (?:don'?t|do not|doesn'?t|does not|didn'?t|did not"
+    r"|couldn'?t|could not|never|won'?t) (?:\w+ )?cared?\b",
     r"(?:never|not|didn'?t|haven'?t) (?:got|get|received|receive|had) (?:a |any )?"
     r"(?:reply|response|answer|call ?back|acknowledg(?:e)?ment)",
     r"never heard back|(?:didn'?t|haven'?t|did not|have not) heard back|no reply|no response"
@@ -518,7 +518,8 @@ _ES_NOT_HEARD: Final = (
     r"sin (?:contestar|responder)",
     r"respuestas? (?:enlatad[oa]s?|generic[oa]s?|de plantilla|copiad[oa]s?|tipo|estandar)",
     r"(?:hablar|hablaba|hablo|hablaron|hablaban) por encima (?:de mi|mia)|me interrump\w*",
-    r"(?:a|en) la (?:papelera|basura|trituradora)",
+    r"(?:quejas?|correos?|reclamaciones?|cartas?|mensajes?|emails?) (?:\w+ ){0,4}?(?:a|en) la"
+    r" (?:papelera|basura|trituradora)",
     r"(?:nunca|no|jamas) (?:he |hemos )?(?:recibi|recibo|recibimos|recibido|tuve|obtuve"
     r"|he tenido) (?:ninguna |una |la )?(?:respuesta|contestacion|acuse)",
     r"al vacio\b",
@@ -526,7 +527,7 @@ _ES_NOT_HEARD: Final = (
     r"(?:mi|nuestro|nuestra) (?:tiempo|opinion|queja|problema|caso|reclamacion) no (?:valia"
     r"|vale|importaba|importa|contaba|cuenta)",
     r"(?:ni una vez|nunca|ni siquiera) (?:me |nos )?pregunt\w* (?:que|como|por)",
-    r"(?:falta|ausencia) (?:total |absoluta )?de (?:interes|empatia|atencion|respeto)"
+    r"(?:falta|ausencia) (?:total |absoluta )?de (?:interes|empatia|atencion)"
     r"|(?:ningun|cero|nulo) interes",
     r"no (?:atienden|atendian|atendieron|atiende) a razones",
     r"como si (?:yo )?(?:fuera|fuese|fueramos) (?:tont[oa]|idiota|estupid[oa]|mentiros[oa]"
@@ -550,7 +551,8 @@ _ES_NOT_HEARD: Final = (
     r"|atendid[oa]|valorad[oa]|comprendid[oa]|entendid[oa]|respetad[oa])",
     r"(?:hablar|hablando|hable) con (?:la|una) pared|oidos sordos",
     r"(?:les|le) (?:da|dio|daba) (?:igual|lo mismo)",
-    r"(?:no|nada) les? importa\b|les importa (?:un|una|tres|poco|nada)",
+    r"(?:no|nada) les? importa(?:mos)? (?:nada|el cliente|los clientes|lo que|mi|mis|nuestr\w+"
+    r"|un|una)\b|les importa (?:un|una|tres|poco|nada)\b|(?:no|nada) les importamos",
     r"(?:el|al) cliente no (?:le )?importa|clientes no (?:les )?importa",
     r"no me dej(?:o|aron|aba|an) (?:\w+ )?(?:explicar|hablar|terminar|acabar)"
     r"|con la palabra en la boca",
@@ -561,7 +563,7 @@ _ES_NOT_HEARD: Final = (
     r"no se (?:molest\w+|dignaron|digno|preocuparon) (?:ni )?en",
     r"ni (?:una sola|un solo|una|un) (?:persona|agente|respuesta|llamada|correo)"
     r" (?:\w+ )?(?:respondio|contesto|llamo|me|nos|devolvio)",
-    r"(?:como |hablar |hablando )(?:sol[oa]|con la pared)\b",
+    r"(?:como hablar|hablar|hablando|hablaba) (?:sol[oa]|con la pared)\b",
     r"(?:les?|me) (?:da|dio|daba|dan|daban) (?:\w+ )?(?:igual|lo mismo)",
     r"a nadie (?:le |les )?(?:importe|importara|interese|preocupe)",
     r"(?:les|le) (?:hacia|hago|estaba haciendo|hiciera) perder (?:el|su) tiempo",
@@ -598,11 +600,16 @@ _EN_REPEAT: Final = (
     r"(?:keep|kept|keeps|keeping) (?:calling|ringing|writing|emailing|chasing|asking"
     r"|complaining|getting passed|getting transferred|being transferred|being passed"
     r"|explaining|repeating|coming back|happening|getting the same)",
-    r"again and again|over and over|time and (?:time )?again|back and forth"
-    r"|round in circles|going in circles|run ?around|from one (?:department|person|agent)"
+    r"(?:<CONTACT_EN>|to you|explain\w*|told them|asked)(?: \w+){0,3}? (?:again and again"
+    r"|over and over|time and (?:time )?again)|back and forth (?:with|for|between|on the)"
+    r"|(?:again and again|over and over|time and again),? (?:i|we) (?:have|had|keep|kept)"
+    r"|round in circles|going in circles|the run ?around|r[au]n (?:me|us) around"
+    r"|from one (?:department|person|agent)"
     r" to (?:another|the next)|pillar to post",
-    r"(?:chase|chasing|chased) (?:them|you|it|this|up|the|my|after)",
-    r"still (?:not(?! (?:impressed|sure|convinced|decided))|isn'?t|hasn'?t|haven'?t|has not"
+    r"(?:chase|chasing|chased) (?:them|you|your|it|this|up|the|my|after|him|her|someone"
+    r"|anyone|support)",
+    r"still (?:not(?! (?:impressed|sure|convinced|decided|comfortable|used to|a fan|happy with"
+    r" the))|isn'?t|hasn'?t|haven'?t|has not"
     r"|have not|no|nothing|doesn'?t|does not"
     r"|don'?t|didn'?t|(?:can'?t|cannot)(?! believe)|unable|without|broken|down|waiting"
     r"|wrong|missing|pending|unresolved|outstanding|the same|having|getting|charging"
@@ -628,7 +635,7 @@ _EN_REPEAT: Final = (
     r"|chat)",
     r"over (?:several|many|multiple|two|three|four|\d+) (?:days|weeks|months|calls)",
     r"(?:days|weeks|months) (?:later|on|and) (?:and )?(?:still|nothing|no)",
-    r"for the <ORD_EN> time",
+    r"for the <ORD_EN> time(?:\s*[:,!]| (?:i|we)\b)",
     r"<ORD_EN> time (?:this|in a|in the|that) (?:\w+ ){0,3}?(?:hasn'?t|haven'?t|didn'?t|did not"
     r"|wasn'?t|weren'?t|failed|missed|broke|broken|gone down|went down|cut off|not)\b",
     r"(?:had|have|having) to (?:explain|repeat|go through|tell)\w* (?:\w+ ){0,3}?(?:from the"
@@ -636,7 +643,7 @@ _EN_REPEAT: Final = (
     r"another (?:\w+ )?(?:day|week|month)s? (?:has |have )?(?:passed|gone|went|later|without"
     r"|and (?:still|nothing|no))|nothing (?:has |'s )?changed",
     r"still (?:dropping|crashing|failing|freezing|disconnecting|cutting|leaking|charging"
-    r"|billing|overcharging|losing|showing|broke|not|off)\b",
+    r"|billing|overcharging|losing|showing|broke|off)\b",
     r"repeated (?:calls|complaints|emails|requests|visits|attempts|contacts|phone calls)",
     r"despite (?:\w+ ){0,2}?(?:calls|visits|complaints|emails|tickets|requests)",
     r"<COUNT_EN> \w+ (?:visits|calls|complaints|tickets|emails)\b",
@@ -654,9 +661,9 @@ _ES_REPEAT: Final = (
     r"<ORD_ES> (?:llamada|correo|email|mail|mensaje|reclamacion|queja|incidencia|visita"
     r"|carta|reclamo|aviso|ticket|encuesta|intento)s?\b",
     r"(?<!\bme )(?<!\bnos )(?:llam(?!adas?\b)\w+|escrib\w+|escrit\w+|reclam\w+|contact\w+"
-    r"|fui|ido|ir"
+    r"|fui|ir"
     r"|insist\w+|ped\w+|pid\w+|explic\w+|repet\w+|repit\w+|pasaron|pasado|avis\w+|envi\w+"
-    r"|mand\w+|reporte|reportado|hic\w+|hecho|vin\w+|venido|estado|vuelto|volvi\w*)"
+    r"|mand\w+|reporte|reportado|hic\w+|hecho|vuelto|volvi\w*)"
     r"(?: \w+){0,5}? <COUNT_ES>"
     r" veces",
     r"una y otra vez|otra vez (?:lo mismo|el mismo|la misma)|de nuevo (?:el|la|lo) mism[oa]"
@@ -664,7 +671,7 @@ _ES_REPEAT: Final = (
     r"|vuelve a (?:pasar|fallar|aparecer|ocurrir|romperse)|volvio a (?:pasar|fallar|ocurrir"
     r"|romperse|romper|estropear)|dando vueltas|de un departamento a otro|de aqui para alla"
     r"|de un lado a otro"
-    r"|mil veces|tantas veces|cuantas veces",
+    r"|(?:cuantas|tantas) veces (?:tengo|tendre|hay|he|debo|voy|tuve) (?:que|a|de)",
     r"(?:volvi|volvimos|he vuelto|tuve que volver|tengo que volver|tuvimos que volver)"
     r" a (?:llamar|escribir|reclamar|ir|contactar|insistir|explicar|poner|abrir|enviar|mandar)",
     r"(?:tener|tuve|tengo|he tenido|tuvimos) que (?:\w+ )?(?:llamar|escribir|ir|reclamar"
@@ -702,7 +709,8 @@ _ES_REPEAT: Final = (
     r"|asesor|asesora|persona|departamento)",
     r"(?:volver|volvi|ir|fui|llamar|llame|escribir|escribi|reclamar|reclame) (?:\w+ )?"
     r"(?:una |por )?<ORD_ES> vez",
-    r"por <ORD_ES> vez",
+    r"por <ORD_ES> vez(?:\s*[:,!]| (?:llam|escrib|reclam|contact|tengo|tuve|he tenido|me quejo"
+    r"|les|os|se lo|lo)\w*)",
     r"llev(?:o|amos) (?:desde|mas de|casi) |detras de (?:este|esta|esto|ustedes|vosotros)",
     r"(?:pedir|pedi|solicitar|solicite|abrir|abri|poner|puse|otra) otr[oa] (?:visita"
     r"|reclamacion|queja|incidencia|llamada)",
@@ -770,8 +778,8 @@ _ES_PRAISE: Final = (
     r" (?:\w+ )?<ROLE_ES>\b",
     r"<ROLE_ES>,? (?:muy|super|sumamente|tan|re|realmente|todo|toda|siempre)"
     r" (?:muy |super )?<PRAISE_ES>\b",
-    r"(?<!\bno )(?:excelente|estupend[oa]|magnific[oa]|fantastic[oa]|gran|buen[oa]?"
-    r"|genial|increible|amable|simpatic[oa]|atent[oa]|profesional|majo|maja) <ROLE_ES>\b",
+    r"(?<!\bno )(?<!\bun )(?<!\buna )(?:excelente|estupend[oa]|magnific[oa]|fantastic[oa]|gran"
+    r"|buen[oa]?|genial|increible|amable|simpatic[oa]|atent[oa]|profesional|majo|maja) <ROLE_ES>\b",
     r"<ROLE_ES> (?:amable|atent[oa]|simpatic[oa]|encantador[a]?|servicial|majo|maja"
     r"|educad[oa]|cordial|profesional|excelente|genial|brillante|estupend[oa]|increible"
     r"|fantastic[oa]|de diez|top)\b",
@@ -836,7 +844,7 @@ _CAPITALISED_PRAISE: Final = (
     r"|understanding|empathetic|respectful|attentive|charming|a star|a legend|a gem"
     r"|a delight|a pleasure|an angel|a hero|a lifesaver)\b",
     _CAPITALISED_NAME + r",? (?:fue|es|estuvo|ha sido) (?:(?:muy|super|súper|tan|realmente"
-    r"|siempre)\s+)*(?:amable|simp[aá]tic[oa]|atent[oa]|educad[oa]|encantador[a]?|maj[oa]"
+    r"|siempre)\s+)*(?:amable|simp[aá]tic[oa]|atent[oa]|educad[oa]|maj[oa]"
     r"|paciente|servicial|cariños[oa]|un sol|un amor|un encanto|un crack|una crack"
     r"|un cielo)\b",
     _CAPITALISED_NAME + r" (?:hizo todo lo posible|se desvivi[oó]|did everything)",
@@ -1001,12 +1009,17 @@ _TOKEN: Final = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _LOOKBACK_CHARS: Final = 60
 
 
+#: A match must end where a word ends (or after punctuation): "chasing the" is not "chasing
+#: their", "de mi" is not "de mis".
+_WORD_END: Final = r"(?:(?<=\w)\b|(?<!\w))"
+
+
 def _compile(patterns: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(_expand(p) for p in patterns) + ")")
+    return re.compile(r"\b(?:" + "|".join(_expand(p) for p in patterns) + ")" + _WORD_END)
 
 
 def _compile_as_written(patterns: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(patterns) + ")", re.IGNORECASE)
+    return re.compile(r"\b(?:" + "|".join(patterns) + ")" + _WORD_END, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
