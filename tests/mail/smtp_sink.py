@@ -139,11 +139,14 @@ class Sink:
 
 
 @contextmanager
-def running_sink(handler: SinkHandler | None = None) -> Iterator[Sink]:
-    """Run an SMTP server on a free port of 127.0.0.1 while the block runs."""
+def running_sink(handler: SinkHandler | None = None, *, smtputf8: bool = False) -> Iterator[Sink]:
+    """Run an SMTP server on a free port of 127.0.0.1 while the block runs.
+
+    ``smtputf8`` makes it offer SMTPUTF8 (RFC 6531) in its EHLO answer.
+    """
     handler = handler or SinkHandler()
     port = free_port()
-    controller = _Controller(handler, hostname="127.0.0.1", port=port)
+    controller = _Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8)
     controller.start()
     try:
         yield Sink("127.0.0.1", port, handler)

@@ -57,6 +57,10 @@ def _run_until(runner: FlaskCliRunner, done: callable, seconds: float = 120.0) -
 def test_451_is_retried_with_the_same_link_and_the_same_message_id(
     mail_app: Flask, runner: FlaskCliRunner, sink: Sink
 ) -> None:
+    # An hour's backoff: no retry can fall due while one pass runs, however slow the machine.
+    mail_app.config.update(
+        SURVEY_OUTBOX_RETRY_BASE_SECONDS=3600, SURVEY_OUTBOX_RETRY_MAX_SECONDS=3600
+    )
     sink.handler.replies.extend(["451 4.3.0 Try again later"] * 2)
     [invitation_id] = pending_invitations(mail_app, 1)
 
@@ -66,9 +70,16 @@ def test_451_is_retried_with_the_same_link_and_the_same_message_id(
     assert first.attempts == 1
     assert first.last_error == "451 4.3.0 Try again later"
     assert first.token_hash is None  # the refused email's link never works
-    assert first.send_after > utcnow()  # backed off, not due again at once
+    assert first.send_after > utcnow() + timedelta(minutes=59)  # backed off
 
-    _run_until(runner, lambda: len(sink.received) == 1)
+    for _ in range(2):  # the backoff has passed: the next attempt is due
+        with mail_app.app_context():
+            db.session.execute(
+                update(Invitation).where(Invitation.id == invitation_id).values(send_after=utcnow())
+            )
+            db.session.commit()
+        assert runner.invoke(args=["worker", "--once"]).exit_code == 0
+    assert len(sink.received) == 1
     sent = _invitation(mail_app, invitation_id)
     assert sent.status is InvitationStatus.SENT
     assert sent.attempts == 3
@@ -121,6 +132,7 @@ def test_an_unreachable_server_leaves_the_batch_pending_for_later(
     mail_app: Flask, runner: FlaskCliRunner
 ) -> None:
     mail_app.config["SMTP_PORT"] = free_port()  # nobody listens there
+    mail_app.config["SURVEY_OUTBOX_RETRY_BASE_SECONDS"] = 3600  # no retry within this pass
     ids = pending_invitations(mail_app, 3)
 
     result = runner.invoke(args=["worker", "--once"])
