@@ -118,7 +118,7 @@ _SENTIMENT: Final = {
         fabulous incredible unbelievable decent mediocre average like dislike enjoy enjoyed
         wow thanks thank cool suck sucks crap rubbish garbage useless joke beautiful
         pleasant unpleasant impressive impressed exceptional lousy abysmal atrocious recommend
-        recommended highly
+        recommended highly pretty perfectly stupid boring avoid
         """
     ),
     "es": _words(
@@ -130,7 +130,7 @@ _SENTIMENT: Final = {
         agradecido gracias vergüenza vergonzoso asqueroso ridículo penoso regular normal
         correcto aceptable buenísimo malísimo súper super fenomenal espectacular
         impresionante agradable desagradable mediocre basura recomendar recomendable
-        hermoso lindo bonito precioso
+        hermoso lindo bonito precioso inmejorable disfrutar agradecer encanto
         """
     ),
 }
@@ -141,14 +141,14 @@ _GENERIC: Final = {
         time hour minute day week month year thing way lot bit stuff everything something
         people one experience today yesterday tomorrow free early long small big large high
         low old new full empty open clear feel set read start include including use want need
-        try review
+        try review real job
         """
     ),
     "es": _words(
         """
         tiempo hora minuto día semana mes año vez cosa forma manera experiencia hoy ayer
         mañana gente algo todo pasar llegar dejar quedar volver nuevo grande pequeño alto
-        bajo largo
+        bajo largo duda especial
         """
     ),
 }
