@@ -613,7 +613,7 @@ _EN_REPEAT: Final = (
     r"|have not|no|nothing|doesn'?t|does not"
     r"|don'?t|didn'?t|(?:can'?t|cannot)(?! believe)|unable|without|broken|down|waiting"
     r"|wrong|missing|pending|unresolved|outstanding|the same|having|getting|charging"
-    r"|happening|faulty|off|dead|stuck|chasing|trying|open|unsolved|ongoing)\b",
+    r"|happening|faulty|off|dead|stuck|chasing|open|unsolved|ongoing)\b",
     r"(?:been waiting|still waiting|waiting now|(?:i|we)'?ve waited|have waited|waited over"
     r"|waited more than) (?:for )?(?:over |more than |almost |nearly )?"
     r"(?:(?:a|an|one) (?:week|month|year)|(?:two|three|four|five|six|\d+|several|many)"
@@ -625,7 +625,7 @@ _EN_REPEAT: Final = (
     r"|reported (?:it|this) (?:already|before|last)",
     r"how many (?:more )?times (?:do|must|should|will|have|am|are)",
     r"repeat(?:ed|ing)? (?:myself|my (?:story|problem|issue|case|details|complaint))",
-    r"<COUNT_EN> (?:different )?(?:agents|departments|reps|representatives|advisors"
+    r"(?<!\bmissed )<COUNT_EN> (?:different )?(?:agents|departments|reps|representatives|advisors"
     r"|tickets|complaints|calls|phone calls|emails|visits|attempts|tries|chats)\b",
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),? (?:and |then )?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
@@ -646,7 +646,8 @@ _EN_REPEAT: Final = (
     r"|billing|overcharging|losing|showing|broke|off)\b",
     r"repeated (?:calls|complaints|emails|requests|visits|attempts|contacts|phone calls)",
     r"despite (?:\w+ ){0,2}?(?:calls|visits|complaints|emails|tickets|requests)",
-    r"<COUNT_EN> \w+ (?:visits|calls|complaints|tickets|emails)\b",
+    r"(?<!\bmissed )<COUNT_EN> (?!minute|second|hour|min\b)\w+ (?:visits|calls|complaints"
+    r"|tickets|emails)\b",
     r"yet again|(?:wrong|broken|down|failed|failing|faulty|missing|overcharged|cut off"
     r"|not working) again\b",
     r"(?:call\w*|phon\w*|on the phone|chas\w*|email\w*|writ\w*|wrote|r[ia]ng\w*)"
@@ -678,15 +679,18 @@ _ES_REPEAT: Final = (
     r"|insistir|volver|repetir|explicar)(?: \w+){0,3}? (?:otra vez|de nuevo|varias veces"
     r"|dos veces|tres veces|muchas veces|cada dia)",
     r"(?:sigo|seguimos|sigue|siguen|seguia|seguian|continuo|continua|continuan)"
-    r" (?:esperando|sin|igual|roto|rota|mal|fallando|cobrando|pendiente|a la espera|en espera"
+    r" (?:esperando|sin|roto|rota|mal|fallando|cobrando|pendiente|a la espera|en espera"
     r"|estropead[oa]|averiad[oa]|caid[oa]|sin resolver|reclamando|llamando|abiert[oa])\b",
-    r"(?:todavia|aun) (?:no|sin|estoy esperando|espero|seguimos|sigo|nada|nadie|ni|esperando"
-    r"|pendiente)\b",
+    r"(?:todavia|aun) (?:sin|estoy esperando|espero|seguimos|sigo|nada|nadie|ni|esperando"
+    r"|pendiente)\b|(?:todavia|aun) no (?:me |nos |lo |la |le |les |se )?(?:han|ha|hemos|he"
+    r"|funciona|funcionan|llega|llegan|llegado|recibido|recibo|resuelto|solucionado|arreglado"
+    r"|devuelto|contestado|respondido|tengo|tenemos|hay|aparece|viene|vino|esta|estan)\b",
     r"llev(?:o|amos) (?:\w+ ){0,2}?(?:dias|semanas|meses|un mes|una semana|anos|ano|horas)"
     r" (?:esperando|llamando|sin|reclamando|detras|escribiendo)",
     r"llev(?:o|amos) (?:\w+ )?(?:llamando|esperando|reclamando|escribiendo|insistiendo)",
     r"(?:estoy|estamos) (?:\w+ )?esperando|(?:estoy|estamos) a la espera",
-    r"(?<!\buna )<COUNT_ES> (?:llamadas|correos|reclamaciones|quejas|incidencias|visitas"
+    r"(?<!\buna )(?<!\bleido )(?<!\bvisto )<COUNT_ES> (?:llamadas|correos|reclamaciones|quejas"
+    r"|incidencias|visitas"
     r"|emails|mensajes|avisos|tickets|agentes|operadores|asesores|departamentos)",
     r"otr[oa] (?:llamada|correo|reclamacion|queja|visita|incidencia) (?:mas )?(?:para|por)"
     r"|un[oa] (?:llamada|correo|reclamacion|queja) mas",
@@ -707,7 +711,7 @@ _ES_REPEAT: Final = (
     r"|desde cero)|una vez mas (?:tuve|tengo|he tenido) que"
     r"|(?:explic|cont|repet|repit)\w* (?:\w+ ){0,3}?a otr[oa] (?:agente|operador|operadora"
     r"|asesor|asesora|persona|departamento)",
-    r"(?:volver|volvi|ir|fui|llamar|llame|escribir|escribi|reclamar|reclame) (?:\w+ )?"
+    r"(?:volver|volvi|llamar|llame|escribir|escribi|reclamar|reclame) (?:\w+ )?"
     r"(?:una |por )?<ORD_ES> vez",
     r"por <ORD_ES> vez(?:\s*[:,!]| (?:llam|escrib|reclam|contact|tengo|tuve|he tenido|me quejo"
     r"|les|os|se lo|lo)\w*)",
