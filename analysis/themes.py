@@ -51,7 +51,7 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache, lru_cache
@@ -604,8 +604,11 @@ _CHUNK_SIZE: Final = 2_000
 
 def _all_mentions(
     texts: list[str], language: str, ignore: tuple[str, ...], polarities: list[float] | None
-) -> list[_AnswerThemes]:
-    """Return every answer's themes, on every core when there are many answers."""
+) -> Iterator[_AnswerThemes]:
+    """Yield every answer's themes in order, from worker processes when there are many.
+
+    A generator, so that this process counts one chunk while the workers cut the next.
+    """
     chunks = [
         (
             texts[start : start + _CHUNK_SIZE],
@@ -617,7 +620,9 @@ def _all_mentions(
     ]
     workers = min(os.cpu_count() or 1, len(chunks))
     if len(texts) < _POOL_THRESHOLD or workers < 2 or not _fork_is_safe():
-        return [found for chunk in chunks for found in _mentions_chunk(chunk)]
+        for chunk in chunks:
+            yield from _mentions_chunk(chunk)
+        return
     # Forked workers inherit the loaded models and this process's word cache.
     _finder(language)
     if polarities is None:
@@ -625,7 +630,8 @@ def _all_mentions(
 
         warm_up()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [found for part in pool.imap(_mentions_chunk, chunks) for found in part]
+        for part in pool.imap(_mentions_chunk, chunks):
+            yield from part
 
 
 def _fork_is_safe() -> bool:
