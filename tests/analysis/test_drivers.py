@@ -159,6 +159,7 @@ _TOPICS = _words(
 _STATES = _words("slow confusing expensive quick clear late early noisy quiet")
 
 
+@pytest.mark.slow
 def test_shuffled_scores_show_a_significant_driver_in_at_most_one_run_in_twenty() -> None:
     rng = random.Random(42)
     texts = [

@@ -426,6 +426,7 @@ def _flags_luggage(report: ThemeReport) -> bool:
     return any("luggag" in t.key for t in report.detractor_themes)
 
 
+@pytest.mark.slow
 def test_a_phrase_detractors_say_five_times_as_often_is_found_in_most_samples() -> None:
     rng = random.Random(20261129)
     runs, found = 100, 0
@@ -435,6 +436,7 @@ def test_a_phrase_detractors_say_five_times_as_often_is_found_in_most_samples() 
     assert found / runs >= 0.70
 
 
+@pytest.mark.slow
 def test_shuffled_scores_flag_no_theme_in_at_least_95_percent_of_runs() -> None:
     rng = random.Random(7)
     runs, flagged = 200, 0
