@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -54,6 +55,12 @@ def _ensure_locale() -> None:
         g.locale = supported_locale(request.args.get("lang"))
 
 
+def _inside_staff_layout(code: int) -> bool:
+    """Return whether a signed-in staff member gets the page inside the staff shell."""
+    # Not on a 500: the database may be what failed, and the shell reads the user's role.
+    return code < 500 and bool(current_user and current_user.is_authenticated)
+
+
 def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     """Render the friendly page for an HTTP status code."""
     _ensure_locale()
@@ -62,7 +69,11 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
         title = _l("We couldn't find this survey")
         explanation = _l("The link may be incomplete. Please open it again from the email.")
     page = render_template(
-        "errors/error.html", code=code, title=str(title), explanation=str(explanation)
+        "errors/error.html",
+        code=code,
+        title=str(title),
+        explanation=str(explanation),
+        staff_error_page=_inside_staff_layout(code),
     )
     return page, code
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 
 
 def supported_locale(value: str | None) -> str | None:
@@ -11,13 +11,17 @@ def supported_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Pick the page language: the view's choice, then ?lang=, then the browser's."""
+    """Pick the page language: the view's choice, ?lang=, the staff shell's, the browser's."""
     chosen = g.get("locale")
     if chosen:
         return str(chosen)
     requested = supported_locale(request.args.get("lang"))
     if requested:
         return requested
+    # Staff pick a language with the shell's switch (survey.dashboards.shell).
+    kept = supported_locale(session.get("locale"))
+    if kept:
+        return kept
     locales = list(current_app.config["SURVEY_LOCALES"])
     best = request.accept_languages.best_match(locales)
     return best or current_app.config["SURVEY_DEFAULT_LOCALE"]

@@ -36,6 +36,12 @@ CONTENT_SECURITY_POLICY = (
 DEV_MAIL_PREVIEW_POLICY = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
+#: Dashboard pages draw Plotly charts, and plotly.js injects a <style> element and writes style
+#: attributes as it lays a chart out; without 'unsafe-inline' for styles the charts break. Only
+#: styles are relaxed, only on /dashboard responses: scripts stay 'self' (no inline script).
+DASHBOARD_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 STATIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Survey and unsubscribe tokens are in URLs: no Referer may carry them to another site.
@@ -50,6 +56,8 @@ def add_security_headers(response: Response) -> Response:
     policy = CONTENT_SECURITY_POLICY
     if request.path.startswith("/dev/mail/"):
         policy = DEV_MAIL_PREVIEW_POLICY
+    elif request.path == "/dashboard" or request.path.startswith("/dashboard/"):
+        policy = DASHBOARD_POLICY
     response.headers.setdefault("Content-Security-Policy", policy)
     for name, value in STATIC_HEADERS.items():
         response.headers.setdefault(name, value)

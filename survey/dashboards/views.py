@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+# Imported for their routes (each module registers its views on `bp`).
+from survey.dashboards import (  # noqa: F401
+    assets,
+    common,
+    integrity,
+    overview,
+    shell,
+    teams,
+    themes,
+)
 from survey.dashboards.blueprint import bp
 
 __all__ = ["bp"]

@@ -1,0 +1,137 @@
+"""What every dashboard page shares: the one filter of the request, its form, drill-down links,
+and numbers written in the reader's locale."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from flask import current_app, g, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_decimal, format_percent, get_locale
+from werkzeug.datastructures import MultiDict
+
+from survey.dashboards.blueprint import bp
+from survey.database import utcnow
+from survey.i18n import supported_locale
+from survey.insights.filters import DashboardFilter, FilterError
+from survey.insights.pages import filter_options
+from survey.insights.rollups import InsightSettings
+
+#: Where drill-down links lead (the comments page, built beside these pages).
+COMMENTS_ENDPOINT = "dashboards.comments"
+COMMENTS_PATH = "/dashboard/comments"
+
+
+@bp.before_request
+def choose_page_language() -> None:
+    """Take the page language from the shell's switch or the browser, never from ?lang=.
+
+    On dashboards ``lang`` is a filter (the language customers were asked in), so it must not
+    also switch the page's language.
+    """
+    kept = supported_locale(session.get("locale"))
+    if kept is None:
+        locales = list(current_app.config["SURVEY_LOCALES"])
+        kept = request.accept_languages.best_match(locales)
+    g.locale = kept or current_app.config["SURVEY_DEFAULT_LOCALE"]
+
+
+def local_today() -> date:
+    """Return today in SURVEY_TIMEZONE (the day the rollups call today)."""
+    return InsightSettings.from_config(current_app.config).day_of(utcnow())
+
+
+def request_filter() -> DashboardFilter:
+    """Build the request's one filter from the URL (raises FilterError naming the field)."""
+    return DashboardFilter.from_args(request.args, today=local_today())
+
+
+def filter_error_page(error: FilterError) -> ResponseReturnValue:
+    """Answer a bad filter value with a 400 page naming the parameter."""
+    return render_template("dashboards/filter_error.html", error=error), 400
+
+
+def filter_query(f: DashboardFilter, **extra: Any) -> MultiDict[str, str]:
+    """Return the filter's URL parameters plus drill-down ones, as a MultiDict for url_for."""
+    args: MultiDict[str, str] = MultiDict()
+    for name, value in f.to_args().items():
+        for one in value if isinstance(value, list) else [value]:
+            args.add(name, one)
+    for name, value in extra.items():
+        if value is not None:
+            args.setlist(name, [str(value)])
+    return args
+
+
+def page_url(endpoint: str, f: DashboardFilter, **extra: Any) -> str:
+    """Return a link to a dashboard page under the same filter."""
+    values: dict[str, Any] = filter_query(f, **extra).to_dict(flat=False)
+    return url_for(endpoint, **values)
+
+
+def comments_url(f: DashboardFilter, **drill: Any) -> str:
+    """Return the link to the comments behind a number: the same filter plus drill-down."""
+    if COMMENTS_ENDPOINT in current_app.view_functions:
+        return page_url(COMMENTS_ENDPOINT, f, **drill)
+    from urllib.parse import urlencode
+
+    return f"{COMMENTS_PATH}?{urlencode(list(filter_query(f, **drill).items(multi=True)))}"
+
+
+def page_context(f: DashboardFilter) -> dict[str, Any]:
+    """Return what the shared filter form and links need."""
+    from survey.dashboards.assets import plotly_filename
+
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    return {
+        "plotly_url": url_for("dashboards.vendor_script", name=plotly_filename()),
+        "filter": f,
+        "options": filter_options(language),
+        "comments_url": lambda **drill: comments_url(f, **drill),
+        "page_url": lambda endpoint, **extra: page_url(endpoint, f, **extra),
+    }
+
+
+# --- Numbers in the reader's locale ------------------------------------------------------------
+
+
+@bp.app_template_filter("num")
+def number(value: float | None, digits: int = 0) -> str:
+    """Write a number with the locale's separators ("–" when there is none)."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern))
+
+
+@bp.app_template_filter("signed")
+def signed(value: float | None, digits: int = 0) -> str:
+    """Write a change with its sign (+3, −2)."""
+    if value is None:
+        return "–"
+    text = number(abs(value), digits)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+@bp.app_template_filter("pct")
+def percent(share: float | None, digits: int = 0) -> str:
+    """Write a share (0..1) as a percentage in the locale."""
+    if share is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return str(format_percent(share, format=pattern))
+
+
+@bp.app_template_filter("day")
+def day(value: date | None, style: str = "medium") -> str:
+    """Write a date in the locale."""
+    return "–" if value is None else str(format_date(value, format=style))
+
+
+@bp.app_template_filter("as_choices")
+def as_choices(values: Sequence[str]) -> list[tuple[str, str]]:
+    """Return plain values as (value, label) choices for a select."""
+    return [(value, value) for value in values]
