@@ -46,6 +46,9 @@ _DAILY = (
     "not_heard",
     "repeat_contact",
     "praise_person",
+    "text_promoters",
+    "text_passives",
+    "text_detractors",
 )
 
 _SQLITE_SEARCH = (

@@ -169,6 +169,10 @@ class DailyRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
     not_heard: Mapped[int] = mapped_column(default=0)
     repeat_contact: Mapped[int] = mapped_column(default=0)
     praise_person: Mapped[int] = mapped_column(default=0)
+    #: NPS categories of the responses behind the enriched texts (themes' and drivers' base).
+    text_promoters: Mapped[int] = mapped_column(default=0)
+    text_passives: Mapped[int] = mapped_column(default=0)
+    text_detractors: Mapped[int] = mapped_column(default=0)
 
 
 class PhraseRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
@@ -217,6 +221,9 @@ DAILY_COUNTS = (
     "not_heard",
     "repeat_contact",
     "praise_person",
+    "text_promoters",
+    "text_passives",
+    "text_detractors",
 )
 ROLLUP_KEYS = (
     "day",

@@ -202,6 +202,9 @@ def _daily_select(survey_id: int, day: date, start: datetime, end: datetime) -> 
     def flag(column: Any) -> Any:
         return case((column.is_(True), 1), else_=0)
 
+    scores = nps_scores().subquery("scores")
+    text_score = scores.c.score
+
     enriched = _from_responses(
         select(
             *_response_keys(day),
@@ -215,11 +218,15 @@ def _daily_select(survey_id: int, day: date, start: datetime, end: datetime) -> 
                     "not_heard": flag(AnswerEnrichment.not_heard),
                     "repeat_contact": flag(AnswerEnrichment.repeat_contact),
                     "praise_person": flag(AnswerEnrichment.praise_person),
+                    "text_promoters": case((text_score >= 9, 1), else_=0),
+                    "text_passives": case((and_(text_score >= 7, text_score < 9), 1), else_=0),
+                    "text_detractors": case((text_score < 7, 1), else_=0),
                 }
             ),
         )
         .select_from(Response)
-        .join(AnswerEnrichment, AnswerEnrichment.response_id == Response.id),
+        .join(AnswerEnrichment, AnswerEnrichment.response_id == Response.id)
+        .outerjoin(scores, scores.c.response_id == Response.id),
         survey_id,
         start,
         end,

@@ -24,14 +24,18 @@ def invite(email: str, *, team: str | None = "soporte", locale: str = "es") -> s
 def answer(token: str, values: dict[str, str | None], now: datetime | None = None) -> None:
     """Complete the survey behind a link with the given form values."""
     opened = open_link(token)
-    assert opened.invitation is not None and opened.survey is not None
+    assert opened.invitation is not None
+    assert opened.survey is not None
     submit_answers(opened.invitation, opened.survey, values, BROWSER, now=now)
 
 
-def save_score(token: str, score: int, client: ClientInfo = BROWSER, now: datetime | None = None) -> None:
+def save_score(
+    token: str, score: int, client: ClientInfo = BROWSER, now: datetime | None = None
+) -> None:
     """Save an NPS score from the email (a partial response)."""
     opened = open_link(token)
-    assert opened.invitation is not None and opened.survey is not None
+    assert opened.invitation is not None
+    assert opened.survey is not None
     save_preselected_score(
         opened.invitation, opened.survey, score, client, scanner_window=10, now=now
     )

@@ -27,7 +27,9 @@ def test_a_completed_answer_is_enriched_by_one_worker_pass(app: Flask) -> None:
         assert enrichment.language == "es"
         assert enrichment.label == "negative"
         assert enrichment.analyzer_version == ANALYZER_VERSION
-        assert enrichment.churn and enrichment.not_heard and enrichment.repeat_contact
+        assert enrichment.churn
+        assert enrichment.not_heard
+        assert enrichment.repeat_contact
         assert not enrichment.mismatch  # a detractor with negative words agrees
         assert db.session.scalar(select(func.count()).select_from(AnswerPhrase)) > 0
         rollup = db.session.scalars(select(DailyRollup)).one()
@@ -45,5 +47,7 @@ def test_a_second_pass_changes_nothing(app: Flask) -> None:
         before = db.session.execute(select(DailyRollup.responses, DailyRollup.promoters)).all()
     assert "insights: 0 sent" in run_worker(app)
     with app.app_context():
-        assert db.session.execute(select(DailyRollup.responses, DailyRollup.promoters)).all() == before
+        assert (
+            db.session.execute(select(DailyRollup.responses, DailyRollup.promoters)).all() == before
+        )
         assert before == [(1, 1)]
