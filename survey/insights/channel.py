@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -55,13 +55,15 @@ class Job:
     survey_id: int | None
     day: date | None
     attempts: int
+    #: False when a later job of the same batch recounts the same survey day anyway.
+    recount: bool = True
 
 
 def process_job(job: Job, settings: InsightSettings) -> None:
     """Enrich the job's response and recount what it touched; the caller commits."""
     if job.response_id is not None:
         enrich_responses([job.response_id])
-    if job.survey_id is None:
+    if job.survey_id is None or not job.recount:
         return
     if job.day is not None:
         refresh_day(job.survey_id, job.day, settings)
@@ -119,7 +121,7 @@ class InsightQueue(RowQueue[Job]):
             .order_by(InsightJob.id)
         ).all()
         db.session.commit()
-        return [Job(*row) for row in rows]
+        return _coalesced([Job(*row) for row in rows])
 
     def row_id(self, item: Job) -> int:
         """Return the job id."""
@@ -147,6 +149,17 @@ class InsightQueue(RowQueue[Job]):
     def retry_later(self, item: Job, error: str, now: datetime) -> Result:
         """Hand a job back untried."""
         return Result(Outcome.RETRY, {"send_after": now})
+
+
+def _coalesced(jobs: list[Job]) -> list[Job]:
+    """Leave each survey day's recount to its batch's last job (a burst of answers: one)."""
+    last: dict[tuple[int | None, date | None], int] = {}
+    for position, job in enumerate(jobs):
+        last[(job.survey_id, job.day)] = position
+    return [
+        replace(job, recount=last[(job.survey_id, job.day)] == position)
+        for position, job in enumerate(jobs)
+    ]
 
 
 def queue_new_sends(settings: InsightSettings) -> int:

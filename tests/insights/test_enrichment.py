@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.insights.enrichment import ANALYZER_VERSION
 from survey.insights.models import AnswerEnrichment, AnswerPhrase, DailyRollup, InsightJob
-from tests.insights.factories import answer, invite, run_worker
+from tests.insights.dataset import SCANNER
+from tests.insights.factories import answer, invite, run_worker, save_score
 
 COMPLAINT = "Nadie me escuchó y es la tercera vez que llamo. Me voy a dar de baja."
 
@@ -51,3 +52,32 @@ def test_a_second_pass_changes_nothing(app: Flask) -> None:
             db.session.execute(select(DailyRollup.responses, DailyRollup.promoters)).all() == before
         )
         assert before == [(1, 1)]
+
+
+def test_a_scanner_click_stays_out_until_a_person_confirms_it(app: Flask) -> None:
+    with app.app_context():
+        token = invite("ana@example.com")
+        save_score(token, 10, SCANNER)
+    run_worker(app)
+    with app.app_context():
+        assert db.session.scalars(select(DailyRollup)).all() == []
+        save_score(token, 4)  # the customer's own click: confirmed
+    run_worker(app)
+    with app.app_context():
+        rollup = db.session.scalars(select(DailyRollup)).one()
+        assert (rollup.responses, rollup.detractors, rollup.promoters) == (1, 1, 0)
+
+
+def test_a_burst_of_answers_on_one_day_is_recounted_once_per_batch(app: Flask) -> None:
+    with app.app_context():
+        for number in range(5):
+            answer(invite(f"c{number}@example.com"), {"nps": str(5 + number)})
+    assert "insights: 5 sent" in run_worker(app)
+    with app.app_context():
+        rollup = db.session.scalars(select(DailyRollup)).one()
+        assert (rollup.responses, rollup.detractors, rollup.passives, rollup.promoters) == (
+            5,
+            2,
+            2,
+            1,
+        )
