@@ -22,15 +22,17 @@ flight" and "flight cancellation". A theme shows the phrase most often written a
 other written forms. Everything is counted once per answer.
 
 **Sentiment of a theme** is aspect sentiment: the mean polarity of the clauses that mention it,
-not of whole answers ("staff lovely, room dirty" counts positive for staff, negative for room).
+not of whole answers ("staff lovely but room dirty" counts positive for staff, negative for
+room). Batches of `_POOL_THRESHOLD` answers or more are cut and scored in worker processes.
 
 **Detractors against promoters.** Given NPS scores, each theme mentioned by at least
 `MIN_TESTED` detractors and promoters together is tested with a two-proportion z-test (share
 of detractors' answers mentioning it against share of promoters'), and the p-values of all
 tested themes are corrected with Benjamini-Hochberg: a theme is listed on a side when its
 corrected value is at most `FDR` (5 %), so on average at most one listed theme in twenty is
-there by chance, and when scores carry no information nothing is listed in 95 % of reports.
-The filter on the count is blind to the scores, so it keeps the correction valid.
+there by chance; when scores carry no information, at least 95 % of reports list nothing (96 %
+in simulations). The filter looks only at how many scored answers mention a theme, not at which
+side they come from, so the test stays valid.
 
 **Quotes.** Each theme quotes up to two answers of at most `EXAMPLE_MAX_WORDS` words: from
 detractors for a detractor theme and promoters for a promoter theme, whose clause sentiment
