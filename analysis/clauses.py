@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 #: Weight of a clause that a later contrast word overrides ("good product, *but* ...").
-BEFORE_CONTRAST: Final = 0.5
+BEFORE_CONTRAST: Final = 0.35
 #: Weight of the clause right after a contrast word: usually the customer's verdict.
 AFTER_CONTRAST: Final = 1.5
 

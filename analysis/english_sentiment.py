@@ -24,6 +24,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
+from analysis.spelling import NearMisses
+
 
 class _PatternLexicon(NamedTuple):
     #: word -> (polarity, subjectivity, intensity), averaged over senses, as pattern does
@@ -158,6 +160,10 @@ def vader_compound(text: str) -> float:
 _SERVICE_WORDS = """
 3.0 couldn't_be_happier could_not_be_happier couldn't_ask_for_more couldn't_have_asked_for_more
 3.0 can't_fault cannot_fault couldn't_fault can't_complain cannot_complain above_and_beyond
+3.0 to_die_for nothing_to_complain_about anything_to_complain_about must_have
+2.4 tasty yummy delicious smooth smoothly seamless painless answered_every every_question
+2.4 all_my_questions
+1.6 help helped easy_to_reach reach
 3.0 extra_mile can't_recommend_*_enough can't_recommend_enough no_complaints
 2.4 spot_on top_notch nothing_to_improve not_a_single_issue not_one_issue hard_to_beat
 2.4 out_of_*_way nice_touch hassle_free worth_the_wait felt_heard feel_heard up_and_running
@@ -168,7 +174,8 @@ _SERVICE_WORDS = """
 2.0 walked_me_through kept_me_updated kept_me_informed kept_me_posted followed_up as_promised
 2.0 than_promised what_they_promised what_was_promised ahead_of_schedule earlier_than_expected
 2.0 sooner_than_expected faster_than_expected quicker_than_expected knew_what_to_do waived
-2.0 refunded came_through
+2.0 refunded came_through works_again work_again
+1.6 calls_back rang_back rings_back
 1.6 fix fixes resolve solution polite patient understood explained credited reversed
 1.6 compensation got_through picked_up pick_up picks_up call_back called_back call_me_back
 1.6 called_me_back got_back_to_me get_back_to_me ownership responsibility money_back on_time
@@ -208,6 +215,18 @@ _SERVICE_WORDS = """
 -2.4 condescending patronising patronizing couldn't_be_bothered could_not_be_bothered
 -2.4 can't_be_bothered sick_of fed_up waste_of_time thanks_for_nothing never_again
 -2.4 never_using nightmare nightmares
+-1.6 late delayed hold_music
+-2.0 no_signal no_internet no_service no_connection no_connectivity no_dial_tone no_power
+-2.0 no_wifi no_coverage no_phone no_network still_have_no without_internet without_power
+-2.0 without_service without_a_connection ignored ignoring ignores
+-2.4 waste_your_money waste_of_money wasted_my_money waste_your_time wasted_my_time sucked
+-2.4 suck sucks sucky don't_waste do_not_waste dont_waste
+-1.6 expected_better expect_better expected_more expect_more expected_a_better deserve_better
+-1.6 breaks broke broken poorly lukewarm luke_warm overpriced
+-2.4 switching_to switch_to_another switching_providers another_provider another_company
+-2.4 another_supplier another_carrier another_bank business_elsewhere go_elsewhere
+-2.4 going_elsewhere cancel_my cancelling_my canceling_my close_my_account
+-2.4 leaving_when be_leaving i'm_leaving am_leaving will_leave just_a_number like_a_number
 """
 
 
@@ -228,7 +247,12 @@ _SERVICE_NEGATORS = _phrases(
 _SERVICE_CONTRAST = frozenset(("but", "however", "although", "though"))
 _SERVICE_CLAUSE_END = frozenset(".,;:!?()")
 # Words that do not use up a negation's reach: "nobody could give me a solution".
-_SERVICE_FILLERS = _phrases("a an the my me our us your it them this that any their his her")
+_SERVICE_FILLERS = _phrases(
+    """
+    a an the my me our us your it them this that any their his her once ever even was were is
+    are be been able to did do does they he she anyone
+    """
+)
 _SERVICE_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[.,;:!?()]")
 _SERVICE_SCOPE = 3
 _SERVICE_NEGATION = -0.74  # VADER's factor: "not good" is less bad than "bad" is bad.
@@ -376,8 +400,34 @@ def polarity(text: str) -> float:
     return (1.0 - weight) * base + weight * service
 
 
+#: Words at least this strong (VADER's scale, -4...4; TextBlob's polarity times 4) are what a
+#: misspelt word is corrected to ("terible" -> "terrible"); weaker ones are not worth the risk.
+_STRONG_VALENCE = 1.5
+
+
+@cache
+def lexicon_words() -> dict[str, float]:
+    """Return every single word TextBlob, VADER and the service lexicon score (VADER's scale)."""
+    words: dict[str, float] = {}
+    for word, valence in _service_lexicon().valences.items():
+        if " " not in word:
+            words[word] = valence
+    for word, valence in _vader().lexicon.items():
+        words.setdefault(word, float(valence))
+    for word, (polarity, _subjectivity, _intensity) in _pattern_lexicon().entries.items():
+        words.setdefault(word, 4.0 * polarity)
+    return words
+
+
+@cache
+def near_misses() -> NearMisses:
+    """Return the corrector towards strong English sentiment words ("terible" -> "terrible")."""
+    return NearMisses(lexicon_words(), strong=_STRONG_VALENCE)
+
+
 def warm_up() -> None:
     """Load both lexicons and the service phrases now rather than on the first answer."""
     _pattern_lexicon()
     _vader()
     _service_lexicon()
+    near_misses()

@@ -31,8 +31,15 @@ from typing import Any, Final, Literal, NamedTuple
 
 from textblob.base import CONTINUOUS, BaseSentimentAnalyzer
 
-from analysis import english_sentiment, spanish_lexicon
-from analysis.language import UNDETERMINED, LanguageCode, check_language, detect
+from analysis import english_sentiment, irony, spanish_lexicon
+from analysis.clauses import split_clauses
+from analysis.language import (
+    SHORT_ANSWER_WORDS,
+    UNDETERMINED,
+    LanguageCode,
+    check_language,
+    detect,
+)
 from analysis.language import warm_up as _load_language_detector
 from analysis.spanish_model import load_model, tokenize
 
@@ -56,8 +63,54 @@ _SPANISH_EVIDENCE_SCALE: Final = 4.0
 #: From `_SHORT_ANSWER` to `_LONG_ANSWER` words the weight slides back to an even mean.
 _SHORT_ANSWER_LEXICON_WEIGHT: Final = 0.75
 _SHORT_ANSWER: Final = 20
+#: A short answer in which the lexicon finds no sentiment ("llamé para cambiar mi dirección") is
+#: mostly narration: the model, which reads topics, counts only 20 % there (it counted 50 %,
+#: which labelled plain requests negative; the ranking of short answers did not suffer).
+_SILENT_LEXICON_WEIGHT: Final = 0.8
 _LONG_ANSWER: Final = 40
 _LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+")
+# "10/10", "9 out of 10", "5 stars", "5 estrellas", "1 star", "0/10": ratings written in the text.
+_RATING = re.compile(
+    r"(?<![\d.,])(10|[0-9](?:[.,]5)?)\s*(?:/|out of|de|sobre)\s*(10|5)(?![\d.,])"
+    r"|(?<![\d.,])([0-5]|zero|cero|one|una|five|cinco)\s*(?:stars?|estrellas?)\b",
+    re.IGNORECASE,
+)
+_MAYBE_RATING = re.compile(r"\d|star|estrella", re.IGNORECASE)
+_RATING_WORDS: Final = {"zero": 0.0, "cero": 0.0, "one": 1.0, "una": 1.0, "five": 5.0, "cinco": 5.0}
+#: The polarity of a top or bottom rating ("10/10", "1 star"); ratings between map linearly.
+_RATING_POLARITY: Final = 0.6
+
+
+class Thresholds(NamedTuple):
+    """Where a polarity becomes a label, for one language and length of answer.
+
+    Polarity at or below `negative` is "negative", at or above `positive` "positive", and
+    in between "neutral": the scorer is unsure there. Beyond `confident_negative` /
+    `confident_positive` the text is clear enough to contradict a score (see `contradicts`).
+    """
+
+    negative: float
+    positive: float
+    confident_negative: float
+    confident_positive: float
+
+
+#: Upper word counts of the length bands: survey answers (up to 20 words), longer comments (up
+#: to 60) and reviews. Longer texts carry sentiment words of both signs, so their polarity
+#: drifts and each band gets its own thresholds.
+LENGTH_BANDS: Final = (20, 60)
+#: Label and confidence thresholds per (language, length band). Chosen by measuring, not by
+#: training: each is the value at which about 9 % of one class would get the opposite label
+#: (5 % for the confidence thresholds) on the data named in docs/sentiment.md.
+THRESHOLDS: Final[dict[tuple[str, int], Thresholds]] = {
+    ("en", 0): Thresholds(-0.06, 0.21, -0.10, 0.35),
+    ("en", 1): Thresholds(-0.05, 0.33, -0.17, 0.40),
+    ("en", 2): Thresholds(0.08, 0.21, 0.04, 0.26),
+    ("es", 0): Thresholds(-0.15, 0.06, -0.25, 0.30),
+    ("es", 1): Thresholds(-0.07, 0.25, -0.19, 0.34),
+    ("es", 2): Thresholds(-0.07, 0.25, -0.19, 0.34),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +122,8 @@ class Sentiment:
     label: Label
     #: "en", "es", or "und" when the language could not be told (no letters, no fallback)
     language: LanguageCode
+    #: whether the words are clear enough to contradict a score (see `contradicts`)
+    confident: bool = False
 
 
 class Polarity(NamedTuple):
@@ -119,8 +174,8 @@ def spanish_polarity(text: str) -> float:
     takes its evidence per word. It also reads n-grams without context, so a sentiment
     word the lexicon saw negated ("no estuvo nada *mal*") has its one-word evidence reversed.
     On short answers where the lexicon finds sentiment, the lexicon counts more (see
-    `_SHORT_ANSWER_LEXICON_WEIGHT`); with no lexicon word the model's polarity is halved, as
-    the mean with a silent lexicon always was.
+    `_SHORT_ANSWER_LEXICON_WEIGHT`); with no lexicon word the model's polarity is cut to a
+    fifth in short answers (`_SILENT_LEXICON_WEIGHT`) and halved in longer ones.
     """
     lexicon_score = spanish_lexicon.score(text)
     model = load_model()
@@ -129,7 +184,10 @@ def spanish_polarity(text: str) -> float:
     for word in lexicon_score.negated:
         evidence -= 2.0 * model.weights.get(word, 0.0)
     model_polarity = math.tanh(evidence / max(_SPANISH_EVIDENCE_SCALE, float(len(tokens))))
-    weight = _lexicon_weight(len(tokens)) if lexicon_score.raw else 0.5
+    if lexicon_score.raw:
+        weight = _lexicon_weight(len(tokens))
+    else:
+        weight = _SILENT_LEXICON_WEIGHT if len(tokens) <= _SHORT_ANSWER else 0.5
     return (1.0 - weight) * model_polarity + weight * lexicon_score.polarity
 
 
@@ -139,23 +197,157 @@ def _lexicon_weight(words: int) -> float:
     return 0.5 + (_SHORT_ANSWER_LEXICON_WEIGHT - 0.5) * min(1.0, max(0.0, shortness))
 
 
-def label_for(polarity: float) -> Label:
-    """Return the label of a polarity, with `NEUTRAL_BAND` around 0 counted as neutral."""
-    if polarity >= NEUTRAL_BAND:
+def thresholds_for(language: str, words: int) -> Thresholds:
+    """Return the label thresholds for an answer of `words` words in `language`."""
+    band = sum(words > edge for edge in LENGTH_BANDS)
+    return THRESHOLDS.get((language, band), THRESHOLDS["en", band])
+
+
+def label_for(polarity: float, language: str | None = None, words: int = 0) -> Label:
+    """Return the label of a polarity.
+
+    With `language` ("en" / "es", and the answer's number of `words`) the calibrated
+    `THRESHOLDS` apply; without it, `NEUTRAL_BAND` around 0 is neutral.
+    """
+    if language is None:
+        negative, positive = -NEUTRAL_BAND, NEUTRAL_BAND
+    else:
+        negative, positive, _, _ = thresholds_for(language, words)
+    if polarity >= positive:
         return "positive"
-    if polarity <= -NEUTRAL_BAND:
+    if polarity <= negative:
         return "negative"
     return "neutral"
 
 
+def is_confident(polarity: float, language: str, words: int) -> bool:
+    """Return whether `polarity` is clear enough to contradict a score."""
+    _, _, negative, positive = thresholds_for(language, words)
+    return polarity <= negative or polarity >= positive
+
+
+def contradicts(score: int, sentiment: Sentiment) -> bool:
+    """Return whether an NPS answer (0-10) and its text's sentiment contradict each other.
+
+    A promoter (9-10) whose words are confidently negative, or a detractor (0-6) whose words
+    are confidently positive; passives (7-8) and unsure texts never count. The confidence
+    thresholds keep honest answers' false mismatches near 5 % (docs/analysis.md).
+    """
+    if not sentiment.confident:
+        return False
+    if score >= 9:
+        return sentiment.label == "negative"
+    if score <= 6:
+        return sentiment.label == "positive"
+    return False
+
+
+def _scorer_polarity(text: str, language: LanguageCode, *, correct: bool = True) -> float:
+    """Return the polarity of one clause in `language`, near-misses of sentiment words fixed."""
+    if language == "es":
+        fixed = spanish_lexicon.near_misses().correct(text) if correct else text
+        return spanish_polarity(fixed)
+    fixed = english_sentiment.near_misses().correct(text) if correct else text
+    return english_sentiment.polarity(fixed)
+
+
+def _clause_polarity(text: str, language: LanguageCode) -> float:
+    """Return the weighted mean polarity of the clauses that carry any sentiment.
+
+    The clause after "but" / "pero" counts `clauses.AFTER_CONTRAST`, the one before it
+    `clauses.BEFORE_CONTRAST`. Silent clauses ("I called on Monday.") are left out, so a long
+    answer is not pulled to neutral by its narration. Spanish averages that with the polarity
+    of the whole answer: its naive Bayes model weighs evidence across the whole text, and the
+    mean ranked the public Spanish reviews better than either (docs/sentiment.md).
+    """
+    clauses = split_clauses(text, None if language == UNDETERMINED else language)
+    if len(clauses) <= 1:
+        return _scorer_polarity(text, language)
+    total = weights = 0.0
+    for clause in clauses:
+        polarity = _scorer_polarity(clause.text, language)
+        if polarity:
+            total += clause.weight * polarity
+            weights += clause.weight
+    by_clause = total / weights if weights else 0.0
+    if language == "es":
+        return (by_clause + _scorer_polarity(text, language)) / 2.0
+    return by_clause
+
+
+def _ironic(text: str, language: LanguageCode) -> bool:
+    if irony.always_ironic(text):
+        return True
+    opener = irony.opener(text)
+    if opener is None:
+        return False
+    rest = _scorer_polarity(opener.rest, language)
+    negative, positive, _, _ = thresholds_for(language, len(opener.rest.split()))
+    return irony.ironic(text, rest, negative, positive)
+
+
+def _rating(text: str) -> float | None:
+    """Return the polarity of a rating written in the answer ("10/10", "2 stars"), if any."""
+    match = _RATING.search(text)
+    if match is None:
+        return None
+    given, scale, stars = match.groups()
+    if stars is not None:
+        value = _RATING_WORDS.get(stars.lower())
+        share = (float(stars) if value is None else value) / 5.0
+    else:
+        share = float(given.replace(",", ".")) / float(scale)
+        if share > 1.0:
+            return None
+    # 50-70 % of the scale is lukewarm; below it is bad, above it good.
+    return max(-1.0, min(1.0, (share - 0.6) / 0.4)) * _RATING_POLARITY
+
+
 def _polarity(text: str, language: LanguageCode) -> float:
+    rating = _rating(text) if _MAYBE_RATING.search(text) else None
     if _LETTER.search(text) is None:
         # "👍", ":(", "10/10": TextBlob and VADER ignore emoji; the lexicon's symbol table
         # reads them the same in both languages.
-        return spanish_lexicon.polarity(text)
-    if language == "es":
-        return spanish_polarity(text)
-    return english_sentiment.polarity(text)
+        symbols = spanish_lexicon.polarity(text)
+        return symbols if rating is None else (symbols + rating) / (2.0 if symbols else 1.0)
+    polarity = _clause_polarity(text, language)
+    if rating is not None:
+        polarity = (polarity + rating) / 2.0 if polarity else rating
+    if _ironic(text, language):
+        return min(polarity, irony.IRONIC_POLARITY)
+    return polarity
+
+
+def _language(text: str, given: LanguageCode | None, fallback: str | None) -> LanguageCode:
+    """Return the language to score `text` in: the survey's is a prior, not an override.
+
+    A one- or two-word answer takes the survey's language unless that language's scorers find
+    no sentiment in it while the other language's find a clear one and the detector agrees:
+    "excellent" in a Spanish survey is English, "pésimo servicio" in an English one Spanish.
+    """
+    if given is not None:
+        return given
+    code = detect(text, fallback)
+    if code != fallback or code == UNDETERMINED:
+        return code
+    # Spelling correction stays off here: "excelente" is one edit from "excellent".
+    if len(_WORD.findall(text)) > SHORT_ANSWER_WORDS or _scorer_polarity(text, code, correct=False):
+        return code
+    other: LanguageCode = "en" if code == "es" else "es"
+    if abs(_scorer_polarity(text, other, correct=False)) < thresholds_for(other, 1).positive:
+        return code
+    return other if detect(text) == other else code
+
+
+def _sentiment(text: str, polarity: float, language: LanguageCode) -> Sentiment:
+    words = len(_WORD.findall(text))
+    scored_as = "en" if language == UNDETERMINED else language
+    return Sentiment(
+        polarity=polarity,
+        label=label_for(polarity, scored_as, words),
+        language=language,
+        confident=is_confident(polarity, scored_as, words),
+    )
 
 
 def analyze(text: str, language: str | None = None, fallback: str | None = None) -> Sentiment:
@@ -165,9 +357,9 @@ def analyze(text: str, language: str | None = None, fallback: str | None = None)
     language, used when detection cannot tell: answers of one or two words and answers with no
     letters (see analysis.language.detect). Without either, such answers may be "und".
     """
-    code = check_language(language) or detect(text, fallback)
-    polarity = _polarity(text, code)
-    return Sentiment(polarity=polarity, label=label_for(polarity), language=code)
+    check_language(fallback)
+    code = _language(text, check_language(language), fallback)
+    return _sentiment(text, _polarity(text, code), code)
 
 
 def analyze_many(
@@ -191,7 +383,7 @@ def analyze_many(
     )
     workers = min(processes or os.cpu_count() or 1, math.ceil(len(texts) / CHUNK_SIZE))
     if len(texts) < POOL_THRESHOLD or workers < 2:
-        return _sentiments(_score_chunk((list(texts), wanted, fallback)))
+        return _sentiments(texts, _score_chunk((list(texts), wanted, fallback)))
     context = _pool_context()
     if context.get_start_method() == "fork":
         warm_up()  # forked workers inherit the loaded models instead of each loading them
@@ -200,7 +392,8 @@ def analyze_many(
         for start in range(0, len(texts), CHUNK_SIZE)
     ]
     with context.Pool(workers, initializer=warm_up) as pool:
-        return _sentiments(scored for chunk in pool.imap(_score_chunk, chunks) for scored in chunk)
+        scored = [each for chunk in pool.imap(_score_chunk, chunks) for each in chunk]
+    return _sentiments(texts, scored)
 
 
 _Chunk = tuple[list[str], list[LanguageCode | None], str | None]
@@ -213,13 +406,16 @@ def _score_chunk(chunk: _Chunk) -> list[_Scored]:
     texts, languages, fallback = chunk
     scored = []
     for text, given in zip(texts, languages, strict=True):
-        code = given or detect(text, fallback)
+        code = _language(text, given, fallback)
         scored.append((_polarity(text, code), code))
     return scored
 
 
-def _sentiments(scored: Iterable[_Scored]) -> list[Sentiment]:
-    return [Sentiment(p, label_for(p), code) for p, code in scored]
+def _sentiments(texts: Sequence[str], scored: Iterable[_Scored]) -> list[Sentiment]:
+    return [
+        _sentiment(text, polarity, code)
+        for text, (polarity, code) in zip(texts, scored, strict=True)
+    ]
 
 
 def _pool_context() -> Any:
@@ -258,8 +454,13 @@ __all__ = [
     "Polarity",
     "Sentiment",
     "SpanishAnalyzer",
+    "THRESHOLDS",
+    "Thresholds",
     "analyze",
     "analyze_many",
+    "contradicts",
+    "is_confident",
     "label_for",
+    "thresholds_for",
     "spanish_polarity",
 ]

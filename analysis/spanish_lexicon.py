@@ -29,6 +29,8 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
+from analysis.spelling import NearMisses
+
 # Valence of each word form. Adjectives are given in the masculine singular and marked with
 # "~": their feminine and plural forms are generated ("amable~" gives "amables"); in a phrase
 # the "~" inflects its last word. Lines starting with "#" are comments.
@@ -91,6 +93,7 @@ _WORDS = """
 2.0 respeto trato_cercano muy_cercano~ guiaron guió orientaron orientó funcionando
 2.0 compensación compensaron compensó de_lo_que_esperaba primera_llamada primer_intento
 1.6 enseguida en_seguida al_momento al_instante al_toque de_inmediato inmediatamente
+1.6 me_llamaron me_devolvieron_la_llamada me_contestaron me_respondieron me_escribieron
 1.6 rápidamente a_la_primera al_primer_tono en_el_acto en_un_santiamén en_un_periquete
 1.6 antes_de_lo_previsto antes_de_lo_prometido antes_de_lo_esperado antes_de_tiempo
 1.6 escuchar escucharme escuchan escuchó escuchaba comprendieron comprendió detallaron
@@ -99,7 +102,16 @@ _WORDS = """
 1.2 no_hubo_que no_hubo_necesidad_de
 1.0 importa importaba importó
 0 no_esperaba no_me_esperaba no_solo no_sólo no_solamente no_únicamente de_primera_mano
-0 la_tarde por_la_tarde esta_tarde buenas_tardes
+0 la_tarde por_la_tarde esta_tarde buenas_tardes misma_tarde esa_tarde una_tarde cada_tarde
+0 otra_tarde por_completo
+# Plain statements of leaving or of being ignored: no sentiment word, but a clear verdict.
+-2.4 darme_de_baja dar_de_baja me_doy_de_baja me_di_de_baja me_daré_de_baja darnos_de_baja
+-2.4 me_cambio_de_* me_cambié_de_* me_voy_a_cambiar me_voy_a_la_competencia no_vuelvo
+-2.4 no_volveré_a no_vuelvo_a no_pienso_volver un_número_más como_un_número me_voy_de
+-2.4 otra_compañía otro_operador otra_empresa otra_operadora
+-1.6 me_voy para_nada sigue_igual sigo_igual siguen_igual seguimos_igual igual_que_antes
+2.0 me_devolvieron me_devolvieron_el_dinero devolvieron_el_dinero me_reembolsaron
+1.2 reembolso recibí recibimos
 -0.8 mejorar
 -1.0 todavía_no aún_no cobraron cobró duplicado~ guion guión a_la_primera_de_cambio
 -1.2 sigo_sin sigue_sin seguimos_sin siguen_sin trámite trámites pega pegas contratiempo~
@@ -116,6 +128,19 @@ _WORDS = """
 -2.0 dando_largas vaya_tela burocracia burocrático~ nunca_más dejaron_tirado~ se_rieron
 -2.0 no_sirve no_sirvió no_sirven no_servía estropeó estropearon estropeado~ hicieron_perder
 -2.0 perder_el_tiempo perdí_el_tiempo
+-2.0 sin_conexión sin_internet sin_línea sin_servicio sin_señal sin_luz sin_agua sin_red
+-2.0 sin_wifi sin_cobertura sin_teléfono
+-2.0 sigo_sin_conexión sigo_sin_internet sigo_sin_línea sigo_sin_servicio sigo_sin_señal
+-2.0 sigo_sin_luz sigo_sin_wifi sigo_sin_cobertura sigue_sin_conexión sigue_sin_internet
+-2.0 sigue_sin_línea sigue_sin_servicio sigue_sin_señal sigue_sin_luz sigue_sin_wifi
+-2.0 sigue_sin_cobertura seguimos_sin_conexión seguimos_sin_internet seguimos_sin_línea
+-2.0 seguimos_sin_servicio seguimos_sin_señal seguimos_sin_luz seguimos_sin_wifi
+-2.0 seguimos_sin_cobertura siguen_sin_conexión siguen_sin_internet siguen_sin_línea
+-2.0 siguen_sin_servicio siguen_sin_señal siguen_sin_luz siguen_sin_wifi siguen_sin_cobertura
+-2.0 todavía_sin_conexión todavía_sin_internet todavía_sin_línea todavía_sin_servicio
+-2.0 todavía_sin_señal todavía_sin_luz todavía_sin_wifi todavía_sin_cobertura aún_sin_conexión
+-2.0 aún_sin_internet aún_sin_línea aún_sin_servicio aún_sin_señal aún_sin_luz aún_sin_wifi
+-2.0 aún_sin_cobertura
 -2.4 de_mala_gana de_malas_maneras de_malos_modos malas_maneras
 -2.6 calvario odisea tomadura_de_pelo prepotente~ prepotencia irrespetuoso~ gritaron gritó
 -2.6 gritos burlaron burló lentísimo~ falta_de_respeto pérdida_de_tiempo un_pimiento un_bledo
@@ -478,3 +503,13 @@ def _modifier(token: str, previous: str) -> float:
 def polarity(text: str) -> float:
     """Return the lexicon polarity of Spanish `text` from -1 (negative) to 1 (positive)."""
     return score(text).polarity
+
+
+#: Words at least this strong are what a misspelt word is corrected to ("pesimo", "exelente").
+_STRONG_VALENCE = 1.5
+
+
+@cache
+def near_misses() -> NearMisses:
+    """Return the corrector towards strong Spanish sentiment words ("desastrozo")."""
+    return NearMisses(lexicon(), strong=_STRONG_VALENCE)

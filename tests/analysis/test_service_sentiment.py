@@ -50,9 +50,11 @@ def test_the_set_is_two_alternating_halves_of_both_languages() -> None:
 
 # Measured on the test half (2026-11-24): right label on 89.0 % (es) and 87.2 % (en) of the
 # positive and negative comments, AUC 0.974 and 0.980. Before the service lexicons: 69.7 % and
-# 54.1 %, AUC 0.856 and 0.828. The floors leave about three points for small lexicon changes.
+# 54.1 %, AUC 0.856 and 0.828. Since the calibrated neutral band (2026-11-29): 83.5 % and
+# 78.0 % right, but the opposite label on only 3.7 % and 1.8 % (5.5 % and 2.8 % before): an
+# unsure comment is now "neutral" rather than a guess. The floors leave about three points.
 @pytest.mark.parametrize(
-    ("language", "label_floor", "auc_floor"), [("es", 0.86, 0.95), ("en", 0.84, 0.95)]
+    ("language", "label_floor", "auc_floor"), [("es", 0.80, 0.95), ("en", 0.75, 0.95)]
 )
 def test_held_out_comments_get_the_right_label(
     language: str, label_floor: float, auc_floor: float
@@ -65,6 +67,8 @@ def test_held_out_comments_get_the_right_label(
     ]
     right = sum(guess == label for guess, label in polar) / len(polar)
     assert right >= label_floor, f"{right:.3f} of {len(polar)} {language} comments"
+    opposite = sum(guess not in (label, "neutral") for guess, label in polar) / len(polar)
+    assert opposite <= 0.05, f"{opposite:.3f} of {language} comments got the opposite label"
     assert auc([s.polarity for s in scored], labels) >= auc_floor
     assert all(s.language == language for s in scored)
 

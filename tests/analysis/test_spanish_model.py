@@ -118,11 +118,15 @@ def test_spanish_polarity_weighs_the_lexicon_more_on_short_answers() -> None:
     assert spanish_polarity(long) == pytest.approx(
         (model_part + spanish_lexicon.polarity(long)) / 2
     )
-    # Where the lexicon finds nothing the model's polarity is halved, at any length.
+    # Where the lexicon finds nothing, a short answer keeps a fifth of the model's polarity
+    # (it is mostly narration) and a long one half.
     silent = "Llamé el martes por la mañana"
     assert spanish_lexicon.raw_score(silent) == 0
     model_part = math.tanh(model.evidence(silent) / len(silent.split()))
-    assert spanish_polarity(silent) == pytest.approx(model_part / 2)
+    assert spanish_polarity(silent) == pytest.approx(0.2 * model_part)
+    silent_long = " ".join([silent] * 5)
+    model_part = math.tanh(model.evidence(silent_long) / len(silent_long.split()))
+    assert spanish_polarity(silent_long) == pytest.approx(model_part / 2)
 
 
 def test_model_evidence_of_a_negated_sentiment_word_is_reversed() -> None:
