@@ -4,7 +4,8 @@
 "hater") or "casado" (one edit from "cansado") alone. This lists every English and Spanish word
 form in simplemma's dictionaries (MIT) that is one edit away (doubled letters also written
 once) from a word of Heard's sentiment lexicons (TextBlob's, VADER's, the English service
-lexicon and the Spanish lexicon, every valence), accents folded. Rebuild it after adding words to a lexicon::
+lexicon and the Spanish lexicon, every valence), accents folded. Rebuild it after adding
+words to a lexicon::
 
     .venv/bin/python scripts/build_near_miss_guard.py
 """
