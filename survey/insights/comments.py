@@ -21,7 +21,7 @@ from sqlalchemy import and_, false, func, literal_column, or_, select, text
 from survey.contacts.models import Contact, Team
 from survey.distribution.models import Invitation, Touchpoint
 from survey.extensions import db
-from survey.insights.enrichment import nps_scores
+from survey.insights.enrichment import nps_score_of
 from survey.insights.filters import DashboardFilter, FilterError
 from survey.insights.models import AnswerEnrichment, AnswerPhrase
 from survey.insights.rollups import InsightSettings, counted_response
@@ -239,10 +239,10 @@ def _base(
     query: CommentQuery,
     columns: Callable[[Any], list[Any]],
 ) -> Any:
-    """Return the SELECT of the chosen columns (given the scores subquery) under the filters."""
-    scores = nps_scores().subquery("scores")
+    """Return the SELECT of the chosen columns (given the NPS score) under the filters."""
+    score = nps_score_of(Response.id)
     return (
-        select(*columns(scores))
+        select(*columns(score))
         .select_from(AnswerEnrichment)
         .join(Answer, Answer.id == AnswerEnrichment.answer_id)
         .join(Response, Response.id == AnswerEnrichment.response_id)
@@ -250,20 +250,19 @@ def _base(
         .join(Contact, Contact.id == Invitation.contact_id)
         .outerjoin(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
         .outerjoin(Team, Team.id == Response.team_id)
-        .outerjoin(scores, scores.c.response_id == Response.id)
-        .where(*comment_conditions(f, settings), *_extra_conditions(query, scores.c.score))
+        .where(*comment_conditions(f, settings), *_extra_conditions(query, score))
     )
 
 
 def comments(f: DashboardFilter, settings: InsightSettings, query: CommentQuery) -> CommentPage:
     """Return one page of comments, newest first, under the filter and the comment filters."""
 
-    def columns(scores: Any) -> list[Any]:
+    def columns(score: Any) -> list[Any]:
         return [
             Answer.id,
             Answer.response_id,
             Answer.text_value,
-            scores.c.score,
+            score,
             AnswerEnrichment.label,
             AnswerEnrichment.polarity,
             AnswerEnrichment.mismatch,
@@ -298,7 +297,7 @@ def count_comments(f: DashboardFilter, settings: InsightSettings, query: Comment
     """Count the comments the filters select (for drill-down checks and exports)."""
     return int(
         db.session.scalar(
-            _base(f, settings, query, lambda _scores: [func.count(AnswerEnrichment.answer_id)])
+            _base(f, settings, query, lambda _score: [func.count(AnswerEnrichment.answer_id)])
         )
         or 0
     )

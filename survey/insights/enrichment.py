@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from sqlalchemy import and_, delete, func, insert, select, text
+from sqlalchemy.orm import aliased
 
 from analysis import intents, sentiment, themes
 from analysis.intents import Intent
@@ -61,12 +62,11 @@ def text_answers_of(response_ids: Sequence[int]) -> list[TextAnswer]:
 
 
 def _text_answers(*conditions: Any, limit: int | None = None) -> list[TextAnswer]:
-    nps = nps_scores().subquery()
+    score = nps_score_of(Answer.response_id)
     rows = db.session.execute(
-        select(Answer.id, Answer.response_id, Answer.text_value, Response.locale, nps.c.score)
+        select(Answer.id, Answer.response_id, Answer.text_value, Response.locale, score)
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
-        .outerjoin(nps, nps.c.response_id == Answer.response_id)
         .where(*_enrichable(), *conditions)
         .order_by(Answer.id)
         .limit(limit)
@@ -77,15 +77,34 @@ def _text_answers(*conditions: Any, limit: int | None = None) -> list[TextAnswer
     ]
 
 
-def nps_scores() -> Any:
-    """Return SELECT response_id, score: each response's NPS answer (the first if several)."""
+def nps_scores(*conditions: Any) -> Any:
+    """Return SELECT response_id, score: each response's NPS answer (the lowest if several).
+
+    ``conditions`` narrow the answers read (say, to one day's responses): without them the
+    whole answer table is grouped.
+    """
     return (
         select(
             Answer.response_id.label("response_id"), func.min(Answer.number_value).label("score")
         )
         .join(Question, Question.id == Answer.question_id)
-        .where(Question.kind == QuestionKind.NPS, Answer.number_value.is_not(None))
+        .where(Question.kind == QuestionKind.NPS, Answer.number_value.is_not(None), *conditions)
         .group_by(Answer.response_id)
+    )
+
+
+def nps_score_of(response_id: Any) -> Any:
+    """Return the NPS answer of the response a column names, as a correlated subquery.
+
+    Looked up per row through the answer's (response, question) index: for pages of rows.
+    """
+    scored = aliased(Answer)
+    question = aliased(Question)
+    return (
+        select(func.min(scored.number_value))
+        .join(question, question.id == scored.question_id)
+        .where(scored.response_id == response_id, question.kind == QuestionKind.NPS)
+        .scalar_subquery()
     )
 
 

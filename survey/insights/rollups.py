@@ -118,6 +118,14 @@ def _response_keys(day: date) -> list[Any]:
     ]
 
 
+def _day_scores(survey_id: int, start: datetime, end: datetime) -> Any:
+    """Return the NPS answer of each response of one survey's day, as a subquery."""
+    day_responses = select(Response.id).where(
+        Response.survey_id == survey_id, Response.started_at >= start, Response.started_at < end
+    )
+    return nps_scores(Answer.response_id.in_(day_responses)).subquery("scores")
+
+
 def _from_responses(query: Select[Any], survey_id: int, start: datetime, end: datetime) -> Any:
     """Join a SELECT over Response to the dimensions, limited to one survey's day."""
     return (
@@ -202,7 +210,7 @@ def _daily_select(survey_id: int, day: date, start: datetime, end: datetime) -> 
     def flag(column: Any) -> Any:
         return case((column.is_(True), 1), else_=0)
 
-    scores = nps_scores().subquery("scores")
+    scores = _day_scores(survey_id, start, end)
     text_score = scores.c.score
 
     enriched = _from_responses(
@@ -243,7 +251,7 @@ def _daily_select(survey_id: int, day: date, start: datetime, end: datetime) -> 
 
 
 def _phrase_select(survey_id: int, day: date, start: datetime, end: datetime) -> Select[Any]:
-    scores = nps_scores().subquery("scores")
+    scores = _day_scores(survey_id, start, end)
     category = _category(scores.c.score).label("category")
     keys = _response_keys(day)
     query = _from_responses(
@@ -270,7 +278,7 @@ def _phrase_select(survey_id: int, day: date, start: datetime, end: datetime) ->
 
 
 def _agent_select(survey_id: int, day: date, start: datetime, end: datetime) -> Select[Any]:
-    scores = nps_scores().subquery("scores")
+    scores = _day_scores(survey_id, start, end)
     keys = _response_keys(day)
     score = scores.c.score
     query = _from_responses(
