@@ -129,6 +129,25 @@ def test_variants_of_one_topic_are_one_theme_that_lists_its_phrases() -> None:
     assert flight.count == 2
 
 
+def test_spanish_variants_are_one_theme() -> None:
+    answers = ["Cancelaron el vuelo", "Vuelo cancelado", "La cancelación", "Quiero cancelar"]
+    report = extract(answers, "es", polarities=[0.0] * 4, min_count=2)
+    cancel = next(t for t in report.themes if t.key == "cancel")
+    assert cancel.count == 4
+    assert set(cancel.phrases) == {"cancelaron", "cancelado", "cancelación", "cancelar"}
+
+
+def test_quotes_share_the_themes_tone_before_being_recent() -> None:
+    texts = ["Refund was quick", "Refund never came", "Refund still missing", "Refund lost"]
+    dates = [dt.date(2026, 3, day) for day in (9, 1, 2, 3)]
+    polarities = [0.6, -0.5, -0.4, -0.6]
+    report = extract(texts, "en", polarities=polarities, dates=dates, min_count=2)
+    refund = next(t for t in report.themes if t.phrase == "refund")
+    assert refund.mean_polarity < 0
+    # The newest answer is positive: a negative theme quotes the newest negative ones.
+    assert refund.examples == ("Refund lost", "Refund still missing")
+
+
 def test_themes_count_answers_once_and_come_most_mentioned_first() -> None:
     report = extract(ANSWERS, "en")
     assert isinstance(report, ThemeReport)
