@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.auth.models import Role, User
+from survey.contacts.addresses import AddressError, checked_email
 from survey.contacts.services import normalize_email
 from survey.database import utcnow
 from survey.extensions import db
@@ -26,8 +26,8 @@ class AccountError(ValueError):
 def create_user(email: str, password: str, role: Role | str) -> User:
     """Create and commit a staff account."""
     try:
-        address = normalize_email(validate_email(email, check_deliverability=False).normalized)
-    except EmailNotValidError as error:
+        address = checked_email(email)
+    except AddressError as error:
         raise AccountError(f"invalid email {email!r}: {error}") from None
     try:
         chosen_role = Role(role)

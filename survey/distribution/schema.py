@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from survey.contacts.services import normalize_email
+from survey.contacts.addresses import AddressError, checked_email
 from survey.database import utcnow
 from survey.distribution.rules import TYPE_SHAPE
 from survey.text import UNSAFE_TEXT_MESSAGE, find_unsafe_character
@@ -136,8 +135,8 @@ def _occurred_at(value: Any, info: ValidationInfo) -> datetime:
 
 def _email(value: str) -> str:
     try:
-        return normalize_email(validate_email(value, check_deliverability=False).normalized)
-    except EmailNotValidError as error:
+        return checked_email(value)
+    except AddressError as error:
         raise PydanticCustomError(
             "email", "is not a valid email: {reason}", {"reason": str(error)}
         ) from None

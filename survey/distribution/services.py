@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import BindParameter, ColumnElement, or_, select
 
+from survey.contacts.addresses import AddressError, checked_email
 from survey.contacts.models import Contact, Team
 from survey.contacts.services import get_or_create_contact, get_or_create_team
 from survey.database import utcnow
@@ -109,8 +109,8 @@ def invite_by_email(
     if locale is not None and locale not in locales:
         raise InvitationError(f"locale must be one of {', '.join(locales)}, not {locale!r}")
     try:
-        address = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as error:
+        address = checked_email(email)
+    except AddressError as error:
         raise InvitationError(f"invalid email {email!r}: {error}") from None
     survey = get_survey(survey_slug)
     if survey is None:

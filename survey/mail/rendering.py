@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from survey.contacts.addresses import smtp_address
 from survey.distribution.services import survey_link
 
 
@@ -197,9 +198,11 @@ def render_invitation(
     sender, sender_address = _sender(config["MAIL_FROM"])
     if any(c in content.email for c in "\r\n<>,"):
         raise ValueError(f"not a single plain address: {content.email!r}")
+    # An internationalised domain goes in punycode, in the envelope and the header alike.
+    recipient = smtp_address(content.email)
     headers = [
         ("From", sender),
-        ("To", formataddr((display_name, content.email), charset="utf-8")),
+        ("To", formataddr((display_name, recipient), charset="utf-8")),
         ("Subject", _encoded(subject)),
         ("Date", format_datetime(now)),
         ("Message-ID", message_id),
@@ -221,7 +224,7 @@ def render_invitation(
     return OutgoingMail(
         message_id=message_id,
         sender=sender_address,
-        recipient=content.email,
+        recipient=recipient,
         data=compose_alternative(headers, plain, html),
         label=f"{'reminder' if reminder else 'invitation'}-{content.invitation_id}",
     )

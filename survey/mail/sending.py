@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from sqlalchemy import and_, exists, false, func, literal_column, or_, select, true, update
 
+from survey.contacts.addresses import AddressError
 from survey.contacts.models import Contact
 from survey.distribution.models import Invitation, InvitationStatus
 from survey.distribution.rules import contact_zone, shift_out_of_quiet_hours
@@ -314,6 +315,9 @@ class InvitationQueue(RowQueue[OutboxItem]):
         token = derived_token(self.mail_settings.link_key, self.kind, item.content.invitation_id)
         try:
             mail = render_invitation(item.content, token, now=now, reminder=self.reminder)
+        except AddressError as error:
+            # Stored before intake refused such addresses: no server of ours would take it.
+            return self.ledger.failed(item, str(error))
         except Exception as error:
             # A template bug must not crash-loop the worker over the same row.
             logger.exception("cannot render %s %s", self.kind, item.content.invitation_id)
