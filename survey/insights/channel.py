@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from survey.database import utcnow
 from survey.distribution.models import Invitation
@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 #: The mark of invitation sends already counted.
 SENT_MARK = "invitations_sent"
+#: Done jobs are kept this long (what the worker did lately), then deleted.
+KEEP_DONE = timedelta(days=1)
 #: Sends committed a little out of order (two workers) still land after the mark's lag.
 _MARK_LAG = timedelta(minutes=10)
 
@@ -162,6 +164,18 @@ def _coalesced(jobs: list[Job]) -> list[Job]:
     ]
 
 
+def prune_done_jobs(now: datetime) -> int:
+    """Delete jobs done more than ``KEEP_DONE`` ago (the queue must not grow forever)."""
+    result: Any = db.session.execute(
+        delete(InsightJob).where(
+            InsightJob.status == JobStatus.DONE, InsightJob.done_at < now - KEEP_DONE
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)
+
+
 def queue_new_sends(settings: InsightSettings) -> int:
     """Queue a recount of each survey day with invitations sent since the mark; commit."""
     mark = db.session.get(InsightMark, SENT_MARK)
@@ -201,6 +215,7 @@ class InsightChannel(QueueChannel):
     ) -> BatchReport:
         """Queue recounts for new sends, then do one batch of jobs."""
         queue_new_sends(self.queue.insight_settings)
+        prune_done_jobs(clock())
         if should_stop():
             return BatchReport()
         return send_batch(self.queue, worker, self.settings, should_stop=should_stop, clock=clock)

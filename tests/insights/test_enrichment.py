@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from sqlalchemy import func, select
 
+from survey.database import utcnow
 from survey.extensions import db
 from survey.insights.enrichment import ANALYZER_VERSION
-from survey.insights.models import AnswerEnrichment, AnswerPhrase, DailyRollup, InsightJob
+from survey.insights.models import (
+    AnswerEnrichment,
+    AnswerPhrase,
+    DailyRollup,
+    InsightJob,
+    JobStatus,
+)
 from tests.insights.dataset import SCANNER
 from tests.insights.factories import answer, invite, run_worker, save_score
 
@@ -81,3 +90,16 @@ def test_a_burst_of_answers_on_one_day_is_recounted_once_per_batch(app: Flask) -
             2,
             1,
         )
+
+
+def test_done_jobs_are_kept_a_day_then_deleted(app: Flask) -> None:
+    with app.app_context():
+        answer(invite("ana@example.com"), {"nps": "9"})
+        db.session.add(
+            InsightJob(status=JobStatus.DONE, done_at=utcnow() - timedelta(days=2), attempts=1)
+        )
+        db.session.commit()
+    run_worker(app)
+    with app.app_context():
+        left = db.session.execute(select(InsightJob.status, InsightJob.attempts)).all()
+        assert left == [(JobStatus.DONE, 1)]  # today's job stays, the old one is gone
