@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -31,9 +31,7 @@ def rebuild(since: datetime | None) -> None:
         settings = InsightSettings.from_config(current_app.config)
     except InsightsError as error:
         raise click.ClickException(str(error)) from None
-    start = None
-    if since is not None:
-        start = settings.bounds(since.date())[0] if since.time() == time(0) else None
+    start = None if since is None else settings.bounds(since.date())[0]
     stale = answers_to_enrich(start)
     with click.progressbar(length=stale, label="enriching answers") as bar:
         enriched = enrich_stale(start, progress=bar.update)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -17,6 +18,7 @@ from survey.insights.models import (
     InsightJob,
     JobStatus,
 )
+from survey.insights.rebuild import enrich_stale
 from tests.insights.dataset import SCANNER
 from tests.insights.factories import answer, invite, run_worker, save_score
 
@@ -103,3 +105,44 @@ def test_done_jobs_are_kept_a_day_then_deleted(app: Flask) -> None:
     with app.app_context():
         left = db.session.execute(select(InsightJob.status, InsightJob.attempts)).all()
         assert left == [(JobStatus.DONE, 1)]  # today's job stays, the old one is gone
+
+
+class _StopError(Exception):
+    pass
+
+
+def _stop(_done: int) -> None:
+    raise _StopError
+
+
+def test_an_interrupted_rebuild_resumes_where_it_stopped(app: Flask) -> None:
+    with app.app_context():
+        for number in range(5):
+            answer(invite(f"c{number}@example.com"), {"nps": "8", "comment": COMPLAINT})
+        with pytest.raises(_StopError):
+            enrich_stale(batch_size=2, processes=1, progress=_stop)
+        first = db.session.execute(
+            select(AnswerEnrichment.answer_id, AnswerEnrichment.enriched_at)
+        ).all()
+        assert len(first) == 2
+        assert enrich_stale(batch_size=2, processes=1) == 3
+        rows = db.session.execute(
+            select(AnswerEnrichment.answer_id, AnswerEnrichment.enriched_at)
+        ).all()
+        again = {row[0]: row[1] for row in rows}
+        assert len(again) == 5
+        assert all(again[answer_id] == enriched_at for answer_id, enriched_at in first)
+
+
+def test_rebuild_since_a_date_and_a_bad_date(app: Flask) -> None:
+    with app.app_context():
+        answer(invite("ana@example.com"), {"nps": "3", "comment": COMPLAINT})
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["insights", "rebuild", "--since", "2999-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "0 answers enriched" in result.output
+    result = runner.invoke(args=["insights", "rebuild", "--since", "2026-13-01"])
+    assert result.exit_code == 2
+    assert "--since" in result.output
+    result = runner.invoke(args=["insights", "rebuild"])
+    assert "1 answers enriched" in result.output
