@@ -5,7 +5,9 @@ from __future__ import annotations
 # Imported for their routes (each module registers its views on `bp`).
 from survey.dashboards import (  # noqa: F401
     assets,
+    comments,
     common,
+    funnel,
     integrity,
     overview,
     shell,
