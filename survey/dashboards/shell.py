@@ -52,13 +52,37 @@ def _may_open(endpoint: str) -> bool:
     return bool(current_user.role in policy.roles)
 
 
+#: The URL parameters of the dashboard filter, carried from one dashboard page to the next.
+FILTER_PARAMETERS = (
+    "from",
+    "to",
+    "survey",
+    "touchpoint",
+    "team",
+    "segment",
+    "stage",
+    "lang",
+    "compare",
+)
+
+
+def _url(endpoint: str) -> str:
+    if not (endpoint.startswith("dashboards.") and request.blueprint == "dashboards"):
+        return url_for(endpoint)
+    # Moving between dashboards keeps the filter, so the next page answers the same question.
+    kept: dict[str, Any] = {
+        name: request.args.getlist(name) for name in FILTER_PARAMETERS if name in request.args
+    }
+    return url_for(endpoint, **kept)
+
+
 def navigation() -> list[dict[str, Any]]:
-    """Return the links the signed-in user may follow, the current one marked."""
+    """Return the links the signed-in user may follow (keeping the filter), the current marked."""
     if not current_user.is_authenticated:
         return []
     return [
         {
-            "url": url_for(item.endpoint),
+            "url": _url(item.endpoint),
             "label": item.label,
             "current": request.endpoint == item.endpoint,
         }

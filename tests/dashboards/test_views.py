@@ -189,7 +189,9 @@ def test_every_link_keeps_the_filter(answered: dict[str, int], staff: FlaskClien
         drill = [
             html.unescape(href)
             for href in _HREF.findall(page)
-            if href.startswith("/dashboard/comments") or "/dashboard/integrity?" in href
+            if href.startswith(
+                ("/dashboard/comments", "/dashboard/integrity?", "/dashboard/teams?")
+            )
         ]
         assert drill or path == "/dashboard/integrity", path
         for href in drill:
