@@ -4,21 +4,46 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.database import UTCDateTime, utcnow
 from survey.enums import enum_column
 from survey.extensions import db
 
+if TYPE_CHECKING:
+    from survey.contacts.models import Team
+
 
 class Role(StrEnum):
-    ADMIN = "admin"  # everything, including users and settings
-    MANAGER = "manager"  # dashboards, exports, alerts
-    ANALYST = "analyst"  # dashboards and alerts
+    ADMIN = "admin"  # everything, including users, imports and settings
+    MANAGER = "manager"  # dashboards, exports, cases
+    ANALYST = "analyst"  # dashboards and cases; no exports, no personal data
+
+
+#: The teams a staff member is limited to; no row at all means every team.
+user_team = Table(
+    "user_team",
+    db.metadata,
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("user_account.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # RESTRICT, not CASCADE: deleting a user's last team must not widen them to every team.
+    Column(
+        "team_id",
+        Integer,
+        ForeignKey("team.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class User(UserMixin, db.Model):
@@ -36,6 +61,8 @@ class User(UserMixin, db.Model):
     #: Part of the id kept in sessions and "keep me signed in" cookies: bumping it (logout,
     #: password change) ends every session and cookie issued before.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The teams this user may see; empty: every team (admins always see every team).
+    teams: Mapped[list[Team]] = relationship(secondary=user_team, order_by="Team.slug")
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

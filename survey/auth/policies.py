@@ -35,6 +35,19 @@ POLICY_ATTRIBUTE = "access_policy"
 
 #: Every staff role: for pages any signed-in staff member may open.
 STAFF_ROLES: tuple[Role, ...] = tuple(Role)
+#: Who does what (issue 10): admins everything, managers dashboards, exports and cases,
+#: analysts dashboards and cases without exports or personal data. Views name one of these.
+ADMIN_ROLES: tuple[Role, ...] = (Role.ADMIN,)
+DASHBOARD_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.ANALYST)
+CASE_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.ANALYST)
+EXPORT_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER)
+#: Who may read customers' contact details (emails, names): analysts never do.
+PERSONAL_DATA_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER)
+
+
+def may_see_personal_data(user: Any) -> bool:
+    """Return whether a signed-in user may read customers' emails and names."""
+    return bool(user.is_authenticated and user.role in PERSONAL_DATA_ROLES)
 
 
 class Access(StrEnum):

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from flask import current_app, g, render_template, request, session, url_for
+from flask import abort, current_app, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from survey.auth.services import allowed_team_ids
 from survey.dashboards.blueprint import bp
 from survey.database import utcnow
 from survey.i18n import supported_locale
@@ -43,9 +45,27 @@ def local_today() -> date:
     return InsightSettings.from_config(current_app.config).day_of(utcnow())
 
 
+def allowed_teams() -> frozenset[int] | None:
+    """Return the teams the signed-in user may see (None: every team), once per request."""
+    if "allowed_team_ids" not in g:
+        g.allowed_team_ids = allowed_team_ids(current_user._get_current_object())
+    teams: frozenset[int] | None = g.allowed_team_ids
+    return teams
+
+
 def request_filter() -> DashboardFilter:
-    """Build the request's one filter from the URL (raises FilterError naming the field)."""
-    return DashboardFilter.from_args(request.args, today=local_today())
+    """Build the request's one filter from the URL, limited to the user's teams.
+
+    Every dashboard page, chart, comment list, search and drill-down builds its filter here,
+    so a team-scoped user's limit is applied in this one place. A team named in the URL that
+    the user may not see answers 404, as if it did not exist (raises FilterError naming a
+    bad field).
+    """
+    allowed = allowed_teams()
+    f = DashboardFilter.from_args(request.args, today=local_today())
+    if allowed is not None and f.team_ids is not None and not f.team_ids <= allowed:
+        abort(404)
+    return f.scoped(allowed)
 
 
 def filter_error_page(error: FilterError) -> ResponseReturnValue:
@@ -89,7 +109,7 @@ def page_context(f: DashboardFilter) -> dict[str, Any]:
     return {
         "plotly_url": url_for("dashboards.vendor_script", name=plotly_filename()),
         "filter": f,
-        "options": filter_options(language),
+        "options": filter_options(language, allowed_teams()),
         "comments_url": lambda **drill: comments_url(f, **drill),
         "page_url": lambda endpoint, **extra: page_url(endpoint, f, **extra),
     }

@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from survey.auth.policies import STAFF_ROLES, role_required
+from survey.auth.policies import DASHBOARD_ROLES, role_required
 from survey.dashboards.blueprint import bp
 from survey.dashboards.common import filter_error_page, page_context, request_filter
 from survey.insights.filters import FilterError
@@ -15,7 +15,7 @@ from survey.insights.rollups import InsightSettings
 
 
 @bp.get("/integrity")
-@role_required(*STAFF_ROLES)
+@role_required(*DASHBOARD_ROLES)
 def integrity() -> ResponseReturnValue:
     """Show every team's integrity signals, fired ones first within each team."""
     try:

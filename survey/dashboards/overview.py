@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 
-from survey.auth.policies import STAFF_ROLES, role_required
+from survey.auth.policies import DASHBOARD_ROLES, role_required
 from survey.dashboards.blueprint import bp
 from survey.dashboards.common import filter_error_page, page_context, request_filter
 from survey.dashboards.present import driver_rows, trend_view
@@ -20,7 +20,7 @@ ATTENTION_COMMENTS = 5
 
 
 @bp.get("")
-@role_required(*STAFF_ROLES)
+@role_required(*DASHBOARD_ROLES)
 def overview() -> ResponseReturnValue:
     """Show the overview of everything the filter selects."""
     try:

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey.auth.policies import STAFF_ROLES, role_required
+from survey.auth.policies import DASHBOARD_ROLES, role_required
 from survey.dashboards import charts
 from survey.dashboards.blueprint import bp
 from survey.dashboards.common import filter_error_page, page_context, request_filter
@@ -84,7 +84,7 @@ def team_charts(rows: tuple[TeamRow, ...]) -> dict[str, dict[str, object]]:
 
 
 @bp.get("/teams")
-@role_required(*STAFF_ROLES)
+@role_required(*DASHBOARD_ROLES)
 def teams() -> ResponseReturnValue:
     """Show each team's figures, verdict, integrity flags and agents under the filter."""
     try:

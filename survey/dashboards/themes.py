@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from analysis.themes import Theme
 from analysis.trend import PeriodUnit, period_start
-from survey.auth.policies import STAFF_ROLES, role_required
+from survey.auth.policies import DASHBOARD_ROLES, role_required
 from survey.dashboards import charts
 from survey.dashboards.blueprint import bp
 from survey.dashboards.common import filter_error_page, page_context, request_filter
@@ -103,7 +103,7 @@ def language_themes(f: DashboardFilter, settings: InsightSettings, language: str
 
 
 @bp.get("/themes")
-@role_required(*STAFF_ROLES)
+@role_required(*DASHBOARD_ROLES)
 def themes() -> ResponseReturnValue:
     """Show the themes of each language, their drivers of NPS, trends and quotes."""
     try:

@@ -43,10 +43,16 @@ def _distinct(column: Any) -> tuple[str, ...]:
     return tuple(str(value) for value in rows)
 
 
-def filter_options(language: str) -> FilterOptions:
-    """Return the surveys, teams and dimension values a filter may pick (a few small queries)."""
+def filter_options(language: str, team_ids: frozenset[int] | None = None) -> FilterOptions:
+    """Return the surveys, teams and dimension values a filter may pick (a few small queries).
+
+    ``team_ids``: the teams a scoped user may see (None: every team); no other team is named.
+    """
     surveys = db.session.scalars(select(Survey).order_by(Survey.created_at, Survey.id)).all()
-    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name, Team.id)).all()
+    team_query = select(Team.id, Team.name).order_by(Team.name, Team.id)
+    if team_ids is not None:
+        team_query = team_query.where(Team.id.in_(sorted(team_ids)))
+    teams = db.session.execute(team_query).all()
     return FilterOptions(
         surveys=tuple((survey.id, survey.title_in(language)) for survey in surveys),
         teams=tuple((team_id, name) for team_id, name in teams),
