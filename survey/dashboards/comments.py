@@ -87,6 +87,14 @@ def _page_link(f: DashboardFilter, query: CommentQuery, cursor: str | None) -> s
     return page_url("dashboards.comments", f, after=cursor, **extra)
 
 
+def _hidden_fields(f: DashboardFilter, query: CommentQuery) -> dict[str, str | list[str]]:
+    """Return what the search form carries unseen: the page's filter and its page size."""
+    fields = f.to_args()
+    if query.limit != CommentQuery().limit:
+        fields["limit"] = str(query.limit)
+    return fields
+
+
 @bp.get("/comments", endpoint="comments")
 @role_required(*DASHBOARD_ROLES)
 def comments_page() -> ResponseReturnValue:
@@ -106,7 +114,7 @@ def comments_page() -> ResponseReturnValue:
         next_url=_page_link(f, query, page.next_cursor) if page.next_cursor else None,
         previous_url=None if back is None else _page_link(f, query, back.cursor),
         first_url=_page_link(f, query, None) if query.after else None,
-        hidden_filter=f.to_args(),
+        hidden_filter=_hidden_fields(f, query),
         sentiments=SENTIMENT_LABELS,
         intents=INTENT_LABELS,
         score_bands=SCORE_LABELS,
