@@ -149,6 +149,7 @@ def _rows(size: int, survey_id: int, questions: dict[str, int]) -> dict[str, lis
                     False,
                     "bench",
                     moment,
+                    moment,
                 )
             )
     return rows
@@ -167,7 +168,8 @@ COLUMNS = {
     "suspected_scanner, updated_at",
     "answer": "id, response_id, question_id, number_value, text_value, created_at",
     "answer_enrichment": "answer_id, response_id, language, polarity, label, confident, "
-    "mismatch, churn, not_heard, repeat_contact, praise_person, analyzer_version, enriched_at",
+    "mismatch, churn, not_heard, repeat_contact, praise_person, analyzer_version, enriched_at, "
+    "started_at",
 }
 
 

@@ -168,9 +168,10 @@ def comment_conditions(f: DashboardFilter, settings: InsightSettings) -> list[An
     """Return the dashboard filter as conditions on the raw tables (same days as rollups)."""
     start = settings.bounds(f.date_from)[0]
     end = settings.bounds(f.date_to)[1]
+    # The enrichment's copy of the response's start: the index the page walks.
     conditions: list[Any] = [
-        Response.started_at >= start,
-        Response.started_at < end,
+        AnswerEnrichment.started_at >= start,
+        AnswerEnrichment.started_at < end,
         counted_response(),
     ]
     if f.survey_id is not None:
@@ -270,7 +271,7 @@ def comments(f: DashboardFilter, settings: InsightSettings, query: CommentQuery)
             AnswerEnrichment.language,
             Response.team_id,
             Team.name,
-            Response.started_at,
+            AnswerEnrichment.started_at,
         ]
 
     statement = _base(f, settings, query, columns)
@@ -278,13 +279,15 @@ def comments(f: DashboardFilter, settings: InsightSettings, query: CommentQuery)
         moment, answer_id = decode_cursor(query.after)
         statement = statement.where(
             or_(
-                Response.started_at < moment,
-                and_(Response.started_at == moment, Answer.id < answer_id),
+                AnswerEnrichment.started_at < moment,
+                and_(
+                    AnswerEnrichment.started_at == moment,
+                    AnswerEnrichment.answer_id < answer_id,
+                ),
             )
         )
-    rows = db.session.execute(
-        statement.order_by(Response.started_at.desc(), Answer.id.desc()).limit(query.limit + 1)
-    ).all()
+    order = (AnswerEnrichment.started_at.desc(), AnswerEnrichment.answer_id.desc())
+    rows = db.session.execute(statement.order_by(*order).limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     phrases = _phrases_of([row[0] for row in rows])

@@ -52,6 +52,7 @@ class TextAnswer:
     text: str
     locale: str
     nps_score: int | None
+    started_at: datetime
 
 
 def text_answers_of(response_ids: Sequence[int]) -> list[TextAnswer]:
@@ -64,7 +65,14 @@ def text_answers_of(response_ids: Sequence[int]) -> list[TextAnswer]:
 def _text_answers(*conditions: Any, limit: int | None = None) -> list[TextAnswer]:
     score = nps_score_of(Answer.response_id)
     rows = db.session.execute(
-        select(Answer.id, Answer.response_id, Answer.text_value, Response.locale, score)
+        select(
+            Answer.id,
+            Answer.response_id,
+            Answer.text_value,
+            Response.locale,
+            score,
+            Response.started_at,
+        )
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .where(*_enrichable(), *conditions)
@@ -72,8 +80,8 @@ def _text_answers(*conditions: Any, limit: int | None = None) -> list[TextAnswer
         .limit(limit)
     ).all()
     return [
-        TextAnswer(answer_id, response_id, text_value, locale, _score(score))
-        for answer_id, response_id, text_value, locale, score in rows
+        TextAnswer(answer_id, response_id, text_value, locale, _score(score), started_at)
+        for answer_id, response_id, text_value, locale, score, started_at in rows
     ]
 
 
@@ -185,6 +193,7 @@ def _enrichment_row(
     row: dict[str, Any] = {
         "answer_id": answer.answer_id,
         "response_id": answer.response_id,
+        "started_at": answer.started_at,
         "language": feeling.language,
         "polarity": float(feeling.polarity),
         "label": feeling.label,

@@ -73,12 +73,15 @@ class AnswerEnrichment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_answer_enrichment_response", "response_id"),
         Index("ix_answer_enrichment_version", "analyzer_version"),
         Index("ix_answer_enrichment_search", "search_vector", postgresql_using="gin"),
+        Index("ix_answer_enrichment_started", "started_at", "answer_id"),
     )
 
     answer_id: Mapped[int] = mapped_column(
         ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
     )
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    #: The response's start (never changes): the comments page's order, through an index.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: "en", "es" or "und" (detected, the response's locale breaking ties)
     language: Mapped[str] = mapped_column(String(8))
     polarity: Mapped[float] = mapped_column(Float)
