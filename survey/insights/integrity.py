@@ -3,7 +3,8 @@
 The anti-gaming signals (analysis.integrity) need what rollups do not keep: how an invitation
 was made, how soon after delivery it was answered, whether a 10 came with words, which device
 answered, and the mail-scanner clicks. One grouped query over the invitations sent in the
-filter's period (local days, as the rollups count them) gives every team's counts.
+filter's period (local days, as the rollups count them; an invitation handed over without
+mail counts from its creation) gives every team's counts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, false, func, select
+from sqlalchemy import Integer, and_, case, cast, false, func, or_, select
 
 from analysis import integrity
 from analysis.integrity import FAST_ANSWER_SECONDS, IntegritySignal, ScoreShift, TeamActivity
@@ -23,6 +24,7 @@ from survey.insights.filters import DashboardFilter
 from survey.insights.queries import team_table
 from survey.insights.rollups import InsightSettings
 from survey.responding.models import Answer, Response
+from survey.surveys.models import Question, QuestionKind
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,16 @@ def _seconds_between(later: Any, earlier: Any) -> Any:
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
+def _delivered() -> Any:
+    """When the customer got the invitation: sent by mail, or handed over when created."""
+    # Invitations made at a desk or on paper are never mailed (no sent_at): they reach the
+    # customer when created, and they are exactly what the manual-invitation signal watches.
+    return func.coalesce(Invitation.sent_at, Invitation.created_at)
+
+
 def _filter_conditions(f: DashboardFilter, settings: InsightSettings) -> list[Any]:
     start, end = settings.bounds(f.date_from)[0], settings.bounds(f.date_to)[1]
-    conditions: list[Any] = [Invitation.sent_at >= start, Invitation.sent_at < end]
+    conditions: list[Any] = [_delivered() >= start, _delivered() < end]
     if f.survey_id is not None:
         conditions.append(Invitation.survey_id == f.survey_id)
     if f.team_ids is not None:
@@ -59,11 +68,13 @@ def _filter_conditions(f: DashboardFilter, settings: InsightSettings) -> list[An
 
 
 def team_activity(f: DashboardFilter, settings: InsightSettings) -> list[TeamActivityRow]:
-    """Return every team's integrity counts for invitations sent in the filter's period."""
+    """Return every team's integrity counts for invitations that reached customers in the period."""
     scores = nps_scores().subquery("scores")
     counted = and_(Response.id.is_not(None), Response.suspected_scanner.is_(False))
-    device = func.coalesce(Response.ip_address, "") + "|" + func.coalesce(Response.user_agent, "")
-    # A device is shared when more than one contact answered from it (in the whole period).
+    # The answering address stands for the device: a desk's computer keeps its address while
+    # its browser's version (the user agent) changes. A device is shared when more than one
+    # contact answered from it in the period.
+    device = Response.ip_address
     shared = (
         select(device.label("device"))
         .join(Invitation, Invitation.id == Response.invitation_id)
@@ -78,9 +89,15 @@ def team_activity(f: DashboardFilter, settings: InsightSettings) -> list[TeamAct
         .having(func.count(func.distinct(Invitation.contact_id)) > 1)
         .subquery("shared")
     )
+    # Words: a free-text answer (a heard answer's "yes" is stored as text too).
     has_text = (
         select(Answer.id)
-        .where(Answer.response_id == Response.id, func.length(func.trim(Answer.text_value)) > 0)
+        .join(Question, Question.id == Answer.question_id)
+        .where(
+            Answer.response_id == Response.id,
+            Question.kind == QuestionKind.TEXT,
+            func.length(func.trim(Answer.text_value)) > 0,
+        )
         .exists()
     )
     is_ten = and_(counted, scores.c.score == 10)
@@ -98,7 +115,7 @@ def team_activity(f: DashboardFilter, settings: InsightSettings) -> list[TeamAct
             total(
                 and_(
                     counted,
-                    _seconds_between(Response.started_at, Invitation.sent_at) < FAST_ANSWER_SECONDS,
+                    _seconds_between(Response.started_at, _delivered()) < FAST_ANSWER_SECONDS,
                 )
             ),
             total(is_ten),
@@ -114,7 +131,11 @@ def team_activity(f: DashboardFilter, settings: InsightSettings) -> list[TeamAct
         .outerjoin(Response, Response.invitation_id == Invitation.id)
         .outerjoin(scores, scores.c.response_id == Response.id)
         .outerjoin(shared, shared.c.device == device)
-        .where(*_filter_conditions(f, settings))
+        .where(
+            *_filter_conditions(f, settings),
+            # Reached the customer: mailed, or answered (handed over); not queued or skipped.
+            or_(Invitation.sent_at.is_not(None), Response.id.is_not(None)),
+        )
         .group_by(Invitation.team_id, Team.name)
         .order_by(Team.name, Invitation.team_id)
     ).all()

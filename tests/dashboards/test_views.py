@@ -62,7 +62,7 @@ def _hostile_touchpoint() -> None:
             )
         if question.kind.value == "nps":
             values[question.key] = "2"
-    dataset.complete(invitation_id, values, sent + timedelta(minutes=30))
+    dataset.complete(invitation_id, values, sent + timedelta(seconds=30))  # a fast answer
 
 
 @pytest.fixture
@@ -166,6 +166,63 @@ def test_team_rows_equal_the_recount(
                 int(expected["promoters"]), int(expected["passives"]), int(expected["detractors"])
             )
             assert float(score) == pytest.approx(counts.score), (f, team)
+
+
+_SECTION = re.compile(
+    r'data-team="(\d*)" data-invited="(\d+)" data-manual="(\d+)" data-answered="(\d+)" '
+    r'data-tens="(\d+)" data-silent="(\d+)" data-fast="(\d+)"'
+)
+
+
+def _integrity_recount(app: Flask, f: DashboardFilter) -> dict[str, list[int]]:
+    """Count each team's invitations and answers from the raw rows, in Python."""
+    from survey.distribution.models import Invitation, InvitationOrigin
+    from survey.insights.rollups import InsightSettings
+    from survey.responding.models import Answer, Response
+    from survey.surveys.models import Question, QuestionKind
+
+    counts: dict[str, list[int]] = {}
+    with app.app_context():
+        settings = InsightSettings.from_config(app.config)
+        responses = {r.invitation_id: r for r in db.session.scalars(select(Response))}
+        answers = db.session.execute(
+            select(Answer.response_id, Question.kind, Answer.number_value, Answer.text_value).join(
+                Question, Question.id == Answer.question_id
+            )
+        ).all()
+        tens = {r for r, kind, value, _ in answers if kind is QuestionKind.NPS and value == 10}
+        worded = {
+            r for r, kind, _, text in answers if kind is QuestionKind.TEXT and (text or "").strip()
+        }
+        for invitation in db.session.scalars(select(Invitation)):
+            delivered = invitation.sent_at or invitation.created_at
+            response = responses.get(invitation.id)
+            if not f.date_from <= settings.day_of(delivered) <= f.date_to:
+                continue
+            if invitation.sent_at is None and response is None:
+                continue
+            if f.team_ids is not None and invitation.team_id not in f.team_ids:
+                continue
+            row = counts.setdefault(str(invitation.team_id or ""), [0] * 6)
+            row[0] += 1
+            row[1] += invitation.origin is InvitationOrigin.MANUAL
+            if response is None or response.suspected_scanner:
+                continue
+            row[2] += 1
+            row[3] += response.id in tens
+            row[4] += response.id in tens and response.id not in worded
+            row[5] += (response.started_at - delivered).total_seconds() < 60
+    return counts
+
+
+def test_integrity_counts_equal_the_recount(
+    answered: dict[str, int], staff: FlaskClient, app: Flask
+) -> None:
+    for f in _filters(answered)[:3]:
+        page = _get(staff, "/dashboard/integrity", f)
+        shown = {team: [int(value) for value in values] for team, *values in _SECTION.findall(page)}
+        assert shown == _integrity_recount(app, f), f
+    assert any(row[5] for row in _integrity_recount(app, WHOLE).values())  # a fast answer
 
 
 def test_a_filter_changes_the_numbers(answered: dict[str, int], staff: FlaskClient) -> None:
