@@ -141,8 +141,9 @@ def percent(share: float | None, digits: int = 0) -> str:
     """Write a share (0..1) as a percentage in the locale."""
     if share is None:
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return str(format_percent(share, format=pattern))
+    if not digits:
+        return str(format_percent(share))  # the locale's own pattern: "25 %" in Spanish
+    return str(format_percent(share, format="#,##0." + "0" * digits + "%"))
 
 
 @bp.app_template_filter("day")

@@ -103,7 +103,9 @@ def test_plotly_is_served_gzipped_versioned_and_cached_for_a_year(
     page = client.get("/dashboard").text
     match = PLOTLY.search(page)
     assert match, "the page loads plotly.js from this app"
-    assert "cdn" not in page.lower()
+    sources = re.findall(r'<script[^>]* src="([^"]+)"', page)
+    assert sources
+    assert all(src.startswith("/") and not src.startswith("//") for src in sources)  # no CDN
     url = match.group(1)
     original = files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
     assert url.endswith(f"-{original[:200].split(b' v', 1)[1].split()[0].decode()}.min.js")
@@ -132,3 +134,24 @@ def test_only_dashboards_allow_plotlys_inline_styles(
     assert "script-src 'self';" in dashboard
     home = client.get("/").headers["Content-Security-Policy"]
     assert "unsafe-inline" not in home
+
+
+def test_numbers_and_dates_follow_the_readers_locale(app: Flask) -> None:
+    from datetime import date
+
+    from flask import g
+
+    from survey.dashboards.common import day, number, percent, signed
+
+    expected = {
+        "es": ("1.234,5", "25\u00a0%", "−3", "29 nov 2026"),
+        "en": ("1,234.5", "25%", "+3", "Nov 29, 2026"),
+    }
+    for locale, (big, share, change, when) in expected.items():
+        with app.test_request_context("/dashboard"):
+            g.locale = locale
+            assert number(1234.5, 1) == big
+            assert percent(0.25) == share
+            assert signed(-3 if locale == "es" else 3) == change
+            assert day(date(2026, 11, 29)) == when
+            assert number(None) == "–"
