@@ -21,7 +21,14 @@ from sqlalchemy import delete, func, select
 from survey.database import utcnow
 from survey.distribution.models import Invitation
 from survey.extensions import db
-from survey.insights.enrichment import enrich_responses, text_answers_of
+from survey.insights.enrichment import (
+    enrich_responses,
+    forget_answers,
+    not_text_enrichment,
+    stale_text_answers,
+    store_enrichment,
+    text_answers_of,
+)
 from survey.insights.jobs import queue_day
 from survey.insights.models import InsightJob, InsightMark, JobStatus
 from survey.insights.rollups import InsightSettings, refresh_day, refresh_survey
@@ -36,7 +43,6 @@ from survey.outbox.channels import (
     send_batch,
 )
 from survey.outbox.queue import BatchReport, OutboxSettings, claim_rows
-from survey.responding.models import Response
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +81,19 @@ def process_job(job: Job, settings: InsightSettings) -> None:
 
 
 def enrich_survey(survey_id: int) -> int:
-    """Enrich every completed response of a survey again (after a question changed kind)."""
-    ids = list(
-        db.session.scalars(
-            select(Response.id).where(
-                Response.survey_id == survey_id, Response.completed_at.is_not(None)
-            )
-        )
-    )
+    """Bring a survey's enrichment in line with its questions; return answers enriched.
+
+    After a question changed kind, answers that are no longer free text lose their
+    enrichment and text answers without one get it; nothing else is analysed again.
+    """
+    forget_answers(list(db.session.scalars(not_text_enrichment(survey_id))))
     done = 0
-    for start in range(0, len(ids), 500):
-        done += enrich_responses(ids[start : start + 500])
+    after_id = 0
+    while batch := stale_text_answers(after_id, 500, survey_id=survey_id):
+        forget_answers([answer.answer_id for answer in batch])
+        store_enrichment(batch, processes=1)
+        after_id = batch[-1].answer_id
+        done += len(batch)
     return done
 
 

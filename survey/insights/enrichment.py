@@ -275,10 +275,23 @@ def _stale(since: datetime | None) -> list[Any]:
 
 
 def stale_text_answers(
-    after_id: int, limit: int, since: datetime | None = None
+    after_id: int, limit: int, since: datetime | None = None, survey_id: int | None = None
 ) -> list[TextAnswer]:
     """Return up to ``limit`` stale text answers with ids above ``after_id`` (keyset order)."""
-    return _text_answers(Answer.id > after_id, *_stale(since), limit=limit)
+    conditions = [Answer.id > after_id, *_stale(since)]
+    if survey_id is not None:
+        conditions.append(Response.survey_id == survey_id)
+    return _text_answers(*conditions, limit=limit)
+
+
+def not_text_enrichment(survey_id: int) -> Any:
+    """Return SELECT answer_id: enriched answers of a survey whose question is no longer text."""
+    return (
+        select(AnswerEnrichment.answer_id)
+        .join(Answer, Answer.id == AnswerEnrichment.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.survey_id == survey_id, Question.kind != QuestionKind.TEXT)
+    )
 
 
 def count_stale_text_answers(since: datetime | None = None) -> int:
