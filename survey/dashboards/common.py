@@ -21,10 +21,6 @@ from survey.insights.filters import DashboardFilter, FilterError
 from survey.insights.pages import filter_options
 from survey.insights.rollups import InsightSettings
 
-#: Where drill-down links lead (the comments page, built beside these pages).
-COMMENTS_ENDPOINT = "dashboards.comments"
-COMMENTS_PATH = "/dashboard/comments"
-
 
 @bp.before_request
 def choose_page_language() -> None:
@@ -91,18 +87,10 @@ def page_url(endpoint: str, f: DashboardFilter, **extra: Any) -> str:
     return url_for(endpoint, **values)
 
 
-def comments_url(f: DashboardFilter, **drill: Any) -> str:
-    """Return the link to the comments behind a number: the same filter plus drill-down."""
-    if COMMENTS_ENDPOINT in current_app.view_functions:
-        return page_url(COMMENTS_ENDPOINT, f, **drill)
-    from urllib.parse import urlencode
-
-    return f"{COMMENTS_PATH}?{urlencode(list(filter_query(f, **drill).items(multi=True)))}"
-
-
 def page_context(f: DashboardFilter) -> dict[str, Any]:
     """Return what the shared filter form and links need."""
     from survey.dashboards.assets import plotly_filename
+    from survey.dashboards.links import comments_url  # links builds on page_url above
 
     locale = get_locale()
     language = locale.language if locale else "en"
@@ -110,7 +98,7 @@ def page_context(f: DashboardFilter) -> dict[str, Any]:
         "plotly_url": url_for("dashboards.vendor_script", name=plotly_filename()),
         "filter": f,
         "options": filter_options(language, allowed_teams()),
-        "comments_url": lambda **drill: comments_url(f, **drill),
+        "comments_url": lambda **drill: comments_url(f, **drill),  # every number's drill-down
         "page_url": lambda endpoint, **extra: page_url(endpoint, f, **extra),
     }
 
