@@ -115,6 +115,7 @@ def _filters(teams: dict[str, int]) -> list[DashboardFilter]:
         DashboardFilter(WHOLE.date_from, WHOLE.date_to, team_ids=frozenset({soporte})),
         DashboardFilter(WHOLE.date_from, WHOLE.date_to, language="en"),
         DashboardFilter(WHOLE.date_from, WHOLE.date_to, segment="pyme", compare_previous=True),
+        DashboardFilter(date(2026, 3, 12), date(2026, 3, 22), compare_previous=True),
     ]
 
 
@@ -141,6 +142,11 @@ def test_overview_figures_equal_the_recount_under_each_filter(
         assert metrics["mismatch"]["count"] == expected["mismatches"], f
         assert metrics["not-heard"]["count"] == expected["not_heard"], f
         assert metrics["response-rate"]["n"] == expected["invited"], f
+        if f.compare_previous:
+            before = dataset.totals_under(raw, f.previous())
+            assert metrics["nps"]["previous-n"] == before["responses"], f
+        else:
+            assert "previous-n" not in metrics["nps"]
 
 
 def test_team_rows_equal_the_recount(
