@@ -66,6 +66,8 @@ class Clause:
 
 def fold(text: str) -> str:
     """Return `text` lowercased without accents ("Pésimo" -> "pesimo"), keeping the ñ."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower())
     kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn" or c == "\u0303")
     return unicodedata.normalize("NFC", kept)

@@ -67,8 +67,25 @@ class Opener(NamedTuple):
     repeated: bool
 
 
+# The first five letters of the words one of the rules needs: an answer without any of them is
+# not read further (most answers). A set lookup per word: a regex alternation was ten times slower.
+_GATE_WORDS: Final = """
+    great wonderful fantastic brilliant perfect lovely awesome excellent amazing terrific super
+    nice marvellous marvelous splendid fabulous superb cool sweet bravo done job genial
+    maravilla maravilloso estupendo excelente buenísimo buenisimo increíble increible
+    eficiencia rapidez lujo fenomenal bien gracias thanks thank right needed wanted faltaba
+    variar vez
+"""
+_GATE_PREFIXES: Final = frozenset(word[:5] for word in _GATE_WORDS.split())
+_GATE_WORD = re.compile(r"[^\W\d_]+")
+
 #: The polarity an ironic answer gets at most (it keeps a stronger negative score).
 IRONIC_POLARITY: Final = -0.5
+
+
+def may_be_ironic(text: str) -> bool:
+    """Return False when `text` holds none of the words the irony rules need (a quick test)."""
+    return any(word[:5] in _GATE_PREFIXES for word in _GATE_WORD.findall(text.lower()))
 
 
 def always_ironic(text: str) -> bool:

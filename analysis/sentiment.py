@@ -31,7 +31,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 from textblob.base import CONTINUOUS, BaseSentimentAnalyzer
 
-from analysis import english_sentiment, irony, spanish_lexicon
+from analysis import english_sentiment, intents, irony, spanish_lexicon
 from analysis.clauses import split_clauses
 from analysis.language import (
     SHORT_ANSWER_WORDS,
@@ -74,6 +74,19 @@ _WORD = re.compile(r"[^\W\d_]+")
 _RATING = re.compile(
     r"(?<![\d.,])(10|[0-9](?:[.,]5)?)\s*(?:/|out of|de|sobre)\s*(10|5)(?![\d.,])"
     r"|(?<![\d.,])([0-5]|zero|cero|one|una|five|cinco)\s*(?:stars?|estrellas?)\b",
+    re.IGNORECASE,
+)
+#: Answers up to this many characters (about 20 words) are scored whole unless they hold a
+#: contrast word.
+_SHORT_TEXT_CHARACTERS: Final = 120
+# Sentence punctuation or a contrast word: only then can an answer hold several clauses.
+_MAYBE_SEVERAL_CLAUSES = re.compile(
+    r"[.!?;…\n¡¿]|\b(?:but|however|although|though|yet|nevertheless|pero|aunque|embargo"
+    r"|obstante|mas)\b",
+    re.IGNORECASE,
+)
+_MAYBE_CONTRAST = re.compile(
+    r"\b(?:but|however|although|though|yet|nevertheless|pero|aunque|embargo|obstante|mas)\b",
     re.IGNORECASE,
 )
 _MAYBE_RATING = re.compile(r"\d|star|estrella", re.IGNORECASE)
@@ -124,6 +137,8 @@ class Sentiment:
     language: LanguageCode
     #: whether the words are clear enough to contradict a score (see `contradicts`)
     confident: bool = False
+    #: statements found in the answer (churn, not heard, ...: see analysis.intents)
+    intents: frozenset[intents.Intent] = frozenset()
 
 
 class Polarity(NamedTuple):
@@ -260,6 +275,12 @@ def _clause_polarity(text: str, language: LanguageCode) -> float:
     of the whole answer: its naive Bayes model weighs evidence across the whole text, and the
     mean ranked the public Spanish reviews better than either (docs/sentiment.md).
     """
+    if _MAYBE_SEVERAL_CLAUSES.search(text) is None:
+        return _scorer_polarity(text, language)
+    if _MAYBE_CONTRAST.search(text) is None and len(text) <= _SHORT_TEXT_CHARACTERS:
+        # A short answer of plain sentences ("Fast. Friendly.") weighs them alike, which the
+        # scorers do on the whole text at a fraction of the cost.
+        return _scorer_polarity(text, language)
     clauses = split_clauses(text, None if language == UNDETERMINED else language)
     if len(clauses) <= 1:
         return _scorer_polarity(text, language)
@@ -276,6 +297,8 @@ def _clause_polarity(text: str, language: LanguageCode) -> float:
 
 
 def _ironic(text: str, language: LanguageCode) -> bool:
+    if not irony.may_be_ironic(text):
+        return False
     if irony.always_ironic(text):
         return True
     opener = irony.opener(text)
@@ -322,7 +345,8 @@ def _language(text: str, given: LanguageCode | None, fallback: str | None) -> La
     """Return the language to score `text` in: the survey's is a prior, not an override.
 
     A one- or two-word answer takes the survey's language unless that language's scorers find
-    no sentiment in it while the other language's find a clear one and the detector agrees:
+    no sentiment in it while the other language's find a confident one (`is_confident`) and
+    the detector, left to itself, agrees:
     "excellent" in a Spanish survey is English, "pésimo servicio" in an English one Spanish.
     """
     if given is not None:
@@ -334,12 +358,14 @@ def _language(text: str, given: LanguageCode | None, fallback: str | None) -> La
     if len(_WORD.findall(text)) > SHORT_ANSWER_WORDS or _scorer_polarity(text, code, correct=False):
         return code
     other: LanguageCode = "en" if code == "es" else "es"
-    if abs(_scorer_polarity(text, other, correct=False)) < thresholds_for(other, 1).positive:
+    if not is_confident(_scorer_polarity(text, other, correct=False), other, 1):
         return code
     return other if detect(text) == other else code
 
 
-def _sentiment(text: str, polarity: float, language: LanguageCode) -> Sentiment:
+def _sentiment(
+    text: str, polarity: float, language: LanguageCode, found: frozenset[intents.Intent]
+) -> Sentiment:
     words = len(_WORD.findall(text))
     scored_as = "en" if language == UNDETERMINED else language
     return Sentiment(
@@ -347,11 +373,12 @@ def _sentiment(text: str, polarity: float, language: LanguageCode) -> Sentiment:
         label=label_for(polarity, scored_as, words),
         language=language,
         confident=is_confident(polarity, scored_as, words),
+        intents=found,
     )
 
 
 def analyze(text: str, language: str | None = None, fallback: str | None = None) -> Sentiment:
-    """Return the sentiment of one answer.
+    """Return the sentiment of one answer, with the statements it makes (`intents`).
 
     `language` ("en" / "es") is trusted as given; None detects it. `fallback` is the survey's
     language, used when detection cannot tell: answers of one or two words and answers with no
@@ -359,7 +386,7 @@ def analyze(text: str, language: str | None = None, fallback: str | None = None)
     """
     check_language(fallback)
     code = _language(text, check_language(language), fallback)
-    return _sentiment(text, _polarity(text, code), code)
+    return _sentiment(text, _polarity(text, code), code, intents.detect(text, code))
 
 
 def analyze_many(
@@ -397,7 +424,9 @@ def analyze_many(
 
 
 _Chunk = tuple[list[str], list[LanguageCode | None], str | None]
-_Scored = tuple[float, LanguageCode]
+# Intents travel as plain strings: enum members pickle by class lookup, far slower.
+_Scored = tuple[float, LanguageCode, tuple[str, ...]]
+_NO_INTENTS: frozenset[intents.Intent] = frozenset()
 
 
 def _score_chunk(chunk: _Chunk) -> list[_Scored]:
@@ -407,14 +436,17 @@ def _score_chunk(chunk: _Chunk) -> list[_Scored]:
     scored = []
     for text, given in zip(texts, languages, strict=True):
         code = _language(text, given, fallback)
-        scored.append((_polarity(text, code), code))
+        found = tuple(intent.value for intent in intents.detect(text, code))
+        scored.append((_polarity(text, code), code, found))
     return scored
 
 
 def _sentiments(texts: Sequence[str], scored: Iterable[_Scored]) -> list[Sentiment]:
     return [
-        _sentiment(text, polarity, code)
-        for text, (polarity, code) in zip(texts, scored, strict=True)
+        _sentiment(
+            text, polarity, code, frozenset(map(intents.Intent, found)) if found else _NO_INTENTS
+        )
+        for text, (polarity, code, found) in zip(texts, scored, strict=True)
     ]
 
 
@@ -442,6 +474,8 @@ def warm_up() -> None:
     english_sentiment.warm_up()
     load_model()
     spanish_lexicon.lexicon()
+    spanish_lexicon.near_misses()
+    intents.warm_up()
     _load_language_detector()
 
 
