@@ -72,7 +72,7 @@ class Opener(NamedTuple):
 _GATE_WORDS: Final = """
     great wonderful fantastic brilliant perfect lovely awesome excellent amazing terrific super
     nice marvellous marvelous splendid fabulous superb cool sweet bravo done job genial
-    maravilla maravilloso estupendo excelente buenísimo buenisimo increíble increible
+    maravilla maravilloso estupendo excelente buenisimo increible fantastico
     eficiencia rapidez lujo fenomenal bien gracias thanks thank right needed wanted faltaba
     variar vez
 """
@@ -85,7 +85,7 @@ IRONIC_POLARITY: Final = -0.5
 
 def may_be_ironic(text: str) -> bool:
     """Return False when `text` holds none of the words the irony rules need (a quick test)."""
-    return any(word[:5] in _GATE_PREFIXES for word in _GATE_WORD.findall(text.lower()))
+    return any(word[:5] in _GATE_PREFIXES for word in _GATE_WORD.findall(fold(text)))
 
 
 def always_ironic(text: str) -> bool:

@@ -33,7 +33,7 @@ def test_the_set_has_sixty_answers_per_language_half_held_out(language: str) -> 
     assert len({r["text"] for r in answers}) == len(answers)
 
 
-# Measured 2026-11-29 on the test half: 34/36 (en) and 36/36 (es). First measurement, before
+# Measured 2026-11-29 on the test half: 35/36 (en) and 36/36 (es). First measurement, before
 # the rules were widened from what the test half showed: 30/36 and 33/36 (see docs/sentiment.md).
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_held_out_tricky_answers_get_the_right_label(language: str) -> None:
@@ -108,6 +108,7 @@ def test_real_words_next_to_sentiment_words_are_not_corrected() -> None:
         "gracias por nada",
         "Genial, otra semana sin internet",
         "Qué maravilla, dos horas esperando",
+        "Fantástico, otra vez sin línea",
     ],
 )
 def test_irony_cues_turn_praise_negative(text: str) -> None:
