@@ -16,8 +16,8 @@ from sqlalchemy import and_, or_
 from survey.extensions import db
 from survey.insights.comments import CommentQuery, _base, decode_cursor, encode_cursor
 from survey.insights.filters import DashboardFilter
+from survey.insights.models import AnswerEnrichment
 from survey.insights.rollups import InsightSettings
-from survey.responding.models import Answer, Response
 
 
 @dataclass(frozen=True)
@@ -35,18 +35,16 @@ def previous_page(
         return None
     moment, answer_id = decode_cursor(query.after)
 
+    # The same order as the forward read: the enrichment's copy of the response's start.
+    started, answer = AnswerEnrichment.started_at, AnswerEnrichment.answer_id
+
     def columns(_score: Any) -> list[Any]:
-        return [Response.started_at, Answer.id]
+        return [started, answer]
 
     newer = (
         _base(f, settings, query, columns)
-        .where(
-            or_(
-                Response.started_at > moment,
-                and_(Response.started_at == moment, Answer.id >= answer_id),
-            )
-        )
-        .order_by(Response.started_at.asc(), Answer.id.asc())
+        .where(or_(started > moment, and_(started == moment, answer >= answer_id)))
+        .order_by(started.asc(), answer.asc())
         .limit(query.limit + 1)
     )
     rows = db.session.execute(newer).all()
