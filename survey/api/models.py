@@ -8,10 +8,10 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.database import UTCDateTime, utcnow
-from survey.extensions import db
+from survey.extensions import Model
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     """A key that other systems send as ``Authorization: Bearer <key>``."""
 
     __tablename__ = "api_key"

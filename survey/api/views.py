@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -44,7 +44,7 @@ def http_error_json(error: HTTPException) -> ResponseReturnValue:
 
 
 # API clients read JSON, even for routes that do not exist (outside any blueprint's handlers).
-bp.record_once(lambda state: render_errors_as(state.app, "/api/", http_error_json))
+bp.record_once(lambda state: render_errors_as(cast(Flask, state.app), "/api/", http_error_json))
 
 
 @bp.errorhandler(HTTPException)

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.database import UTCDateTime, utcnow
 from survey.enums import enum_column
-from survey.extensions import db
+from survey.extensions import Model, db
 
 if TYPE_CHECKING:
     from survey.contacts.models import Team
@@ -46,7 +46,7 @@ user_team = Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff member who reads dashboards; customers never have accounts."""
 
     __tablename__ = "user_account"
@@ -65,7 +65,7 @@ class User(UserMixin, db.Model):
     teams: Mapped[list[Team]] = relationship(secondary=user_team, order_by="Team.slug")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:

@@ -8,10 +8,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.database import UTCDateTime, utcnow
-from survey.extensions import db
+from survey.extensions import Model
 
 
-class Team(db.Model):
+class Team(Model):
     """A group of agents whose touchpoints are surveyed and compared."""
 
     __tablename__ = "team"
@@ -26,7 +26,7 @@ class Team(db.Model):
         return f"<Team {self.slug}>"
 
 
-class Contact(db.Model):
+class Contact(Model):
     """A customer who may be invited to answer surveys."""
 
     __tablename__ = "contact"

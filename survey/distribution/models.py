@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.database import JsonDocument, UTCDateTime, utcnow
 from survey.enums import enum_column
-from survey.extensions import db
+from survey.extensions import Model
+
+if TYPE_CHECKING:
+    from survey.contacts.models import Contact, Team
+    from survey.surveys.models import Survey
 
 
 class TouchpointSource(StrEnum):
@@ -20,7 +24,7 @@ class TouchpointSource(StrEnum):
     MANUAL = "manual"
 
 
-class Touchpoint(db.Model):
+class Touchpoint(Model):
     """A moment worth asking about: a ticket closed, an order delivered, a call held."""
 
     __tablename__ = "touchpoint"
@@ -68,7 +72,7 @@ REMINDER_CANDIDATES = "status = 'sent' AND reminder_sent_at IS NULL"
 MANUAL_ROWS = "origin = 'manual'"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """One contact asked to answer one survey, reachable through a secret link."""
 
     __tablename__ = "invitation"
@@ -146,7 +150,7 @@ class Invitation(db.Model):
     reminder_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    survey = relationship("Survey")
-    contact = relationship("Contact")
-    touchpoint = relationship("Touchpoint")
-    team = relationship("Team")
+    survey: Mapped[Survey] = relationship()
+    contact: Mapped[Contact] = relationship()
+    touchpoint: Mapped[Touchpoint | None] = relationship()
+    team: Mapped[Team | None] = relationship()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from survey.database import UTCDateTime, utcnow
 from survey.distribution.models import Invitation
 from survey.enums import enum_column
-from survey.extensions import db
+from survey.extensions import Model
 from survey.responding.models import Response
 
 #: PostgreSQL's full-text vector; SQLite keeps the column empty and searches with FTS5.
@@ -31,7 +31,7 @@ class JobStatus(StrEnum):
     FAILED = "failed"
 
 
-class InsightJob(db.Model):  # type: ignore[name-defined,misc]
+class InsightJob(Model):
     """Work for the insights channel: enrich a response, then recount its survey's day.
 
     ``survey_id`` and ``day`` are copied when the job is queued, so a job still knows which
@@ -56,7 +56,7 @@ class InsightJob(db.Model):  # type: ignore[name-defined,misc]
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class InsightMark(db.Model):  # type: ignore[name-defined,misc]
+class InsightMark(Model):
     """A named high-water mark (the last invitation send the rollups have counted)."""
 
     __tablename__ = "insight_mark"
@@ -65,7 +65,7 @@ class InsightMark(db.Model):  # type: ignore[name-defined,misc]
     value: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class AnswerEnrichment(db.Model):  # type: ignore[name-defined,misc]
+class AnswerEnrichment(Model):
     """What the analyzers found in one free-text answer."""
 
     __tablename__ = "answer_enrichment"
@@ -101,7 +101,7 @@ class AnswerEnrichment(db.Model):  # type: ignore[name-defined,misc]
     search_vector: Mapped[str | None] = mapped_column(SearchVector)
 
 
-class AnswerPhrase(db.Model):  # type: ignore[name-defined,misc]
+class AnswerPhrase(Model):
     """One theme an answer mentions (analysis.themes.mentions), for SQL aggregation."""
 
     __tablename__ = "answer_phrase"
@@ -132,7 +132,7 @@ class _RollupKey:
     language: Mapped[str] = mapped_column(String(8))
 
 
-class DailyRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
+class DailyRollup(_RollupKey, Model):
     """One day's counts for one combination of the filter's dimensions."""
 
     __tablename__ = "rollup_daily"
@@ -178,7 +178,7 @@ class DailyRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
     text_detractors: Mapped[int] = mapped_column(default=0)
 
 
-class PhraseRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
+class PhraseRollup(_RollupKey, Model):
     """Answers mentioning a theme, per day, dimensions and NPS category (themes, drivers)."""
 
     __tablename__ = "rollup_phrase"
@@ -192,7 +192,7 @@ class PhraseRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
     polarity_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
-class AgentRollup(_RollupKey, db.Model):  # type: ignore[name-defined,misc]
+class AgentRollup(_RollupKey, Model):
     """One agent's NPS categories per day and dimensions (analysis.agents.shrink)."""
 
     __tablename__ = "rollup_agent"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.database import UTCDateTime, utcnow
-from survey.extensions import db
+from survey.extensions import Model
+
+if TYPE_CHECKING:
+    from survey.distribution.models import Invitation
+    from survey.surveys.models import Question
 
 
-class Response(db.Model):
+class Response(Model):
     """The one answer sheet of an invitation; partial until completed."""
 
     __tablename__ = "response"
@@ -44,10 +49,10 @@ class Response(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
-    invitation = relationship("Invitation")
+    invitation: Mapped[Invitation] = relationship()
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One question's answer: a number for scales, text for the rest."""
 
     __tablename__ = "answer"
@@ -64,4 +69,4 @@ class Answer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
-    question = relationship("Question")
+    question: Mapped[Question] = relationship()

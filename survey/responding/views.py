@@ -36,7 +36,7 @@ from survey.text import strip_unsafe
 
 bp = Blueprint("responding", __name__, url_prefix="/r")
 
-ViewResult = str | Response | WerkzeugResponse | tuple[str, int]
+ViewResult = str | Response | WerkzeugResponse | tuple[str, int] | tuple[Response, int]
 
 
 #: Session key marking "this link's score was just saved", set only by the server's save.

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relat
 
 from survey.database import JsonDocument, UTCDateTime, utcnow
 from survey.enums import enum_column
-from survey.extensions import db
+from survey.extensions import Model
 
 
 class QuestionKind(StrEnum):
@@ -41,7 +41,7 @@ class SurveyStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-class Survey(db.Model):
+class Survey(Model):
     """A short questionnaire sent after a touchpoint."""
 
     __tablename__ = "survey"
@@ -90,7 +90,7 @@ class Survey(db.Model):
         return f"<Survey {self.slug}>"
 
 
-class Question(db.Model):
+class Question(Model):
     """One question of a survey, with its prompt in each language."""
 
     __tablename__ = "question"

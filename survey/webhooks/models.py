@@ -11,10 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.database import JsonDocument, UTCDateTime, utcnow
 from survey.enums import enum_column
-from survey.extensions import db
+from survey.extensions import Model
 
 
-class WebhookEndpoint(db.Model):
+class WebhookEndpoint(Model):
     """An HTTPS endpoint that receives the events it subscribed to."""
 
     __tablename__ = "webhook_endpoint"
@@ -36,7 +36,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One event for one endpoint, delivered by the worker with retries."""
 
     __tablename__ = "webhook_delivery"
@@ -60,4 +60,4 @@ class WebhookDelivery(db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    endpoint = relationship("WebhookEndpoint")
+    endpoint: Mapped[WebhookEndpoint] = relationship()
