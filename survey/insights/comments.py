@@ -34,6 +34,8 @@ MAX_PAGE_SIZE: Final = 200
 #: Longest search accepted, and the most words searched.
 MAX_QUERY: Final = 200
 MAX_QUERY_WORDS: Final = 12
+#: Searches matching at most this many answers read them by id (see _search_condition).
+RARE_MATCHES: Final = 2000
 INTENTS: Final = ("churn", "not_heard", "repeat_contact", "praise_person")
 LABELS: Final = ("negative", "neutral", "positive")
 _WORD = re.compile(r"[^\W_]+")
@@ -191,10 +193,18 @@ def comment_conditions(f: DashboardFilter, settings: InsightSettings) -> list[An
 
 def _search_condition(q: str) -> Any:
     if db.engine.dialect.name == "postgresql":
-        return text(
+        matches = text(
             "answer_enrichment.search_vector @@ "
             "(websearch_to_tsquery('spanish', :q) || websearch_to_tsquery('english', :q))"
         ).bindparams(q=q)
+        # A rare word: walking the newest answers until a page matches would read them all
+        # (seconds at 1 M), so the few matching ids are fetched through the GIN index first.
+        few = db.session.scalars(
+            select(AnswerEnrichment.answer_id).where(matches).limit(RARE_MATCHES + 1)
+        ).all()
+        if len(few) <= RARE_MATCHES:
+            return AnswerEnrichment.answer_id.in_(few) if few else false()
+        return matches
     # FTS5 has its own query language: quote each word so any input is a plain search.
     words = _WORD.findall(q)[:MAX_QUERY_WORDS]
     if not words:

@@ -551,3 +551,22 @@ def test_pages_need_a_staff_sign_in(client: FlaskClient) -> None:
         response = client.get(path)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
+
+
+def test_a_search_reads_the_same_answers_by_id_or_by_walking(
+    app: Flask, answered: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from survey.insights import comments as reads
+
+    settings = InsightSettings(dataset.MADRID)
+    query = CommentQuery(q="factura", limit=200)
+    with app.app_context():
+        by_id = [c.answer_id for c in reads.comments(WHOLE, settings, query).comments]
+        # Every search is "common" now: PostgreSQL walks the newest answers instead.
+        monkeypatch.setattr(reads, "RARE_MATCHES", 0)
+        walked = [c.answer_id for c in reads.comments(WHOLE, settings, query).comments]
+        monkeypatch.setattr(reads, "RARE_MATCHES", 2000)
+        absent = reads.comments(WHOLE, settings, CommentQuery(q="xilófono")).comments
+    assert by_id
+    assert by_id == walked
+    assert absent == ()
