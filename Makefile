@@ -48,8 +48,9 @@ bench: export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
+# --ignore-dirs: Babel skips folders starting with "_" by default, and templates/_macros has strings.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o survey/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' -o survey/translations/messages.pot .
 	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d survey/translations
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Final
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
 #: The period a page shows when the URL names none: the last 90 days up to today.
 DEFAULT_DAYS: Final = 90
 #: The longest period one filter may span (rollups are daily rows).
@@ -25,7 +28,8 @@ LANGUAGES: Final = ("es", "en")
 class FilterError(ValueError):
     """A filter value in the URL is not valid; ``field`` names the parameter."""
 
-    def __init__(self, field: str, message: str) -> None:
+    # The message is lazy so the filter error page shows it in the page's language.
+    def __init__(self, field: str, message: str | LazyString) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
@@ -49,9 +53,9 @@ class DashboardFilter:
 
     def __post_init__(self) -> None:
         if self.date_from > self.date_to:
-            raise FilterError("from", "the start comes after the end")
+            raise FilterError("from", _l("the start comes after the end"))
         if (self.date_to - self.date_from).days >= MAX_DAYS:
-            raise FilterError("from", f"a period spans at most {MAX_DAYS} days")
+            raise FilterError("from", _l("a period spans at most %(days)s days", days=MAX_DAYS))
 
     @classmethod
     def from_args(
@@ -139,7 +143,7 @@ def _values(args: Mapping[str, Any], name: str) -> list[str]:
 def _one(args: Mapping[str, Any], name: str) -> str | None:
     values = _values(args, name)
     if len(values) > 1:
-        raise FilterError(name, "give it once")
+        raise FilterError(name, _l("give it once"))
     return values[0] if values else None
 
 
@@ -150,7 +154,7 @@ def _date(args: Mapping[str, Any], name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise FilterError(name, "use a date such as 2026-03-31") from None
+        raise FilterError(name, _l("use a date such as 2026-03-31")) from None
 
 
 def _positive(args: Mapping[str, Any], name: str) -> int | None:
@@ -160,7 +164,7 @@ def _positive(args: Mapping[str, Any], name: str) -> int | None:
 
 def _id(name: str, raw: str) -> int:
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
-        raise FilterError(name, "use a positive whole number")
+        raise FilterError(name, _l("use a positive whole number"))
     return int(raw)
 
 
@@ -169,21 +173,21 @@ def _teams(args: Mapping[str, Any]) -> frozenset[int] | None:
     if not values:
         return None
     if len(values) > 200:
-        raise FilterError("team", "at most 200 teams")
+        raise FilterError("team", _l("at most %(count)s teams", count=200))
     return frozenset(_id("team", value) for value in values)
 
 
 def _text(args: Mapping[str, Any], name: str) -> str | None:
     raw = _one(args, name)
     if raw is not None and len(raw) > MAX_TEXT:
-        raise FilterError(name, f"at most {MAX_TEXT} characters")
+        raise FilterError(name, _l("at most %(count)s characters", count=MAX_TEXT))
     return raw
 
 
 def _language(args: Mapping[str, Any]) -> str | None:
     raw = _one(args, "lang")
     if raw is not None and raw not in LANGUAGES:
-        raise FilterError("lang", f"use one of {', '.join(LANGUAGES)}")
+        raise FilterError("lang", _l("use one of %(choices)s", choices=", ".join(LANGUAGES)))
     return raw
 
 
@@ -193,4 +197,4 @@ def _flag(args: Mapping[str, Any], name: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
-    raise FilterError(name, "use 1 or 0")
+    raise FilterError(name, _l("use 1 or 0"))
