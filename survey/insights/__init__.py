@@ -1,1 +1,1 @@
-"""Reporting reads: funnels, response counts and (later) rollups and dashboard queries."""
+"""Insights: reporting reads (funnel, counts, dashboard queries), enrichment and rollups."""
