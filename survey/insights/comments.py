@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, literal_column, or_, select, text
 
 from survey.contacts.models import Contact, Team
@@ -78,7 +79,7 @@ class CommentQuery:
         limit = PAGE_SIZE
         if limit_raw is not None:
             if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= MAX_PAGE_SIZE:
-                raise FilterError("limit", f"use a number from 1 to {MAX_PAGE_SIZE}")
+                raise FilterError("limit", _l("use a number from 1 to %(max)s", max=MAX_PAGE_SIZE))
             limit = int(limit_raw)
         return cls(
             sentiment=sentiment,
@@ -110,14 +111,14 @@ def _clean(args: Mapping[str, Any], name: str, longest: int) -> str | None:
         return None
     value = str(raw).strip()
     if len(value) > longest:
-        raise FilterError(name, f"at most {longest} characters")
+        raise FilterError(name, _l("at most %(count)s characters", count=longest))
     return value
 
 
 def _choice(args: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str | None:
     value = _clean(args, name, 40)
     if value is not None and value not in choices:
-        raise FilterError(name, f"use one of {', '.join(choices)}")
+        raise FilterError(name, _l("use one of %(choices)s", choices=", ".join(choices)))
     return value
 
 
@@ -161,7 +162,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     """Return the (started_at, answer id) a cursor names; raise FilterError if malformed."""
     micros, _, answer_id = cursor.partition("-")
     if not (micros.isdigit() and answer_id.isdigit()) or len(micros) > 20:
-        raise FilterError("after", "not a page of this list")
+        raise FilterError("after", _l("not a page of this list"))
     moment = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
     return moment, int(answer_id)
 
