@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+from datetime import date, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from analysis.trend import nps_trend
+from survey.dashboards.present import trend_view
 from tests.helpers import AuthActions, csrf_token, make_user
 
 
@@ -51,3 +54,17 @@ def test_a_bad_filter_is_explained_in_spanish(
         text = html.unescape(response.text)
         assert "Ese filtro no es válido" in text, url
         assert message in text, url
+
+
+def test_the_weekly_trend_names_its_weeks_in_the_page_language(app: Flask) -> None:
+    weeks = [(date(2026, 8, 31) + timedelta(weeks=i), 5, 3, 2) for i in range(20)]
+    points = nps_trend(weeks)  # (week, promoters, passives, detractors)
+    for language, september in (("es", "sept"), ("en", "Sep")):
+        with app.test_request_context(f"/?lang={language}"):
+            figure = trend_view(points).figure
+        axis = figure["layout"]["xaxis"]
+        # Plotly would write English month names; the axis carries the page's own labels.
+        assert any(september in label for label in axis["ticktext"]), (language, axis)
+        assert len(axis["ticktext"]) <= 8
+        nps_line = next(trace for trace in figure["data"] if trace.get("name") == "NPS")
+        assert any(september in label for label in nps_line["text"])

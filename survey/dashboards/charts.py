@@ -7,6 +7,7 @@ Every text that reaches a figure is HTML-escaped first: Plotly reads a few HTML 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -73,9 +74,12 @@ def trend_figure(
     title: str,
     y_title: str,
     flag_label: str,
+    week_labels: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return the weekly NPS line with its 95 % band and the control chart's flags."""
     x = [week.isoformat() for week in weeks]
+    # Plotly names months in English; the page's own date labels keep the axis in its language.
+    labels = [escape(label) for label in week_labels] or x
     figure = go.Figure(layout=_layout(title, y_title=y_title))
     figure.add_trace(
         go.Scatter(x=x, y=list(highs), mode="lines", line={"width": 0}, hoverinfo="skip")
@@ -99,6 +103,8 @@ def trend_figure(
             line={"color": ACCENT, "width": 2},
             connectgaps=False,
             name="NPS",
+            text=labels,
+            hovertemplate="%{text}: %{y:.0f}<extra></extra>",
         )
     )
     flags = [(week, score) for week, score, flag in zip(x, scores, flagged, strict=True) if flag]
@@ -113,6 +119,8 @@ def trend_figure(
             )
         )
     figure.update_yaxes(range=[-100, 100])
+    step = max(1, math.ceil(len(x) / 8))  # at most eight dates under the axis
+    figure.update_xaxes(tickvals=x[::step], ticktext=labels[::step])
     return as_json(figure)
 
 

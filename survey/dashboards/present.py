@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from analysis.drivers import Driver
@@ -40,6 +41,7 @@ def trend_view(points: Sequence[TrendPoint]) -> TrendView:
         title=_("NPS per week, with its 95 % interval"),
         y_title=_("NPS"),
         flag_label=_("Real change"),
+        week_labels=[str(format_date(point.period_start, "medium")) for point in points],
     )
     return TrendView(figure, tuple(points), tuple(p for p in points if p.flagged))
 
