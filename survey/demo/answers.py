@@ -15,7 +15,14 @@ from typing import Any
 
 from survey.demo.comments import compose_comment
 from survey.demo.plan import DemoPlan, Invite, Reply
-from survey.demo.profiles import BROWSERS, COMMENT_RATE, NPS_BY_MOOD, SCANNERS, TEAMS
+from survey.demo.profiles import (
+    BROWSERS,
+    COMMENT_RATE,
+    DESK_BROWSER,
+    NPS_BY_MOOD,
+    SCANNERS,
+    TEAMS,
+)
 from survey.distribution.models import InvitationOrigin, InvitationStatus
 
 
@@ -96,8 +103,15 @@ def _completed(plan: DemoPlan, index: int, invite: Invite, started: datetime, ma
         reply.answers.append(("ces", Decimal(_ces(rng, mood)), None))
     if rng.random() < 0.88:
         reply.answers.append(("heard", None, _heard(rng, mood)))
-    gamed = score >= 9 and mood != "good"
-    if rng.random() < (0.35 if gamed else COMMENT_RATE[mood]):
+    profile = TEAMS[invite.team]
+    at_desk = manual and started - invite.delivered_at < timedelta(minutes=1)
+    # A 10 tapped at the agent's desk comes without a word; a polite 9 still says what hurt.
+    gamed = score >= 9 and mood != "good" and not profile.lenient_share
+    if at_desk and profile.gamed_share:
+        comment_rate = 0.02
+    else:
+        comment_rate = 0.35 if gamed else COMMENT_RATE[mood]
+    if rng.random() < comment_rate:
         kind = plan.events[invite.event].type if invite.event is not None else "ticket_closed"
         text = compose_comment(
             rng,
@@ -128,6 +142,8 @@ def _nps(plan: DemoPlan, invite: Invite, mood: str, *, manual: bool) -> int:
     gamed = profile.manual_gamed_share if manual else profile.gamed_share
     if not plan.people[invite.person].declining and plan.rng.random() < gamed:
         return 10 if plan.rng.random() < 0.75 else 9
+    if mood != "good" and plan.rng.random() < profile.lenient_share:
+        return 9 if plan.rng.random() < 0.6 else 10
     return plan.rng.choices(*NPS_BY_MOOD[mood])[0]
 
 
@@ -149,9 +165,11 @@ def _response_row(
 ) -> dict[str, Any]:
     rng = plan.rng
     office = invite.row["origin"] is InvitationOrigin.MANUAL and TEAMS[invite.team].gamed_share
+    browser = rng.choice(BROWSERS)
     if office and started - invite.delivered_at < timedelta(minutes=1):
-        # Answered at the agent's desk: the same few office addresses over and over.
-        address = f"203.0.113.{rng.randint(20, 24)}"
+        # Answered at the agent's desk: the same office computer over and over.
+        address = f"203.0.113.{rng.randint(20, 21)}"
+        browser = DESK_BROWSER
     elif rng.random() < 0.3:
         groups = [f"{rng.randrange(1 << 16):x}" for _ in range(3)]
         address = f"2001:db8:{groups[0]}:{groups[1]}::{groups[2]}"
@@ -164,6 +182,6 @@ def _response_row(
         "confirmed_at": completed,
         "suspected_scanner": False,
         "ip_address": address,
-        "user_agent": rng.choice(BROWSERS),
+        "user_agent": browser,
         "updated_at": completed or started,
     }

@@ -1,8 +1,9 @@
 """Who the demo's customers and teams are: the profiles that hide the stories to find.
 
 Plain data and one drawing method: no queries, no Flask. The team list is where the stories
-live: a team whose high scores come with angry comments, a team getting better month after
-month, a small team with too few answers to judge.
+live: a team whose high scores come with angry comments, a team whose agents coerce silent
+10s at their desks, a team getting better month after month, a small team with too few
+answers to judge.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class TeamProfile:
     #: Share of good and bad experiences at the start and at the end of the six months.
     good: tuple[float, float]
     bad: tuple[float, float]
+    #: Chance that a customer after a bad or mixed experience still gives a 9 or 10 out of
+    #: politeness, and then writes what went wrong (the score and the words disagree).
+    lenient_share: float = 0.0
 
     def mood(self, rng: random.Random, progress: float) -> str:
         """Draw good, mixed or bad for a moment of the history (0 = start, 1 = today)."""
@@ -54,7 +58,7 @@ TEAMS: tuple[TeamProfile, ...] = (
     TeamProfile(
         slug="soporte-general",
         name="Soporte general",
-        share=0.45,
+        share=0.32,
         touchpoint_type="ticket_closed",
         agents=("lucia.m", "jorge.p", "ana.r", "david.s", "irene.g", "carlos.v", "nerea.l"),
         response_rate=0.28,
@@ -65,26 +69,28 @@ TEAMS: tuple[TeamProfile, ...] = (
         good=(0.56, 0.64),
         bad=(0.16, 0.12),
     ),
-    # The "gaming" team: agents hand out links and ask for a 10 while still on the phone.
+    # The coerced team: agents hand out links and have the customer tap a 10 at their desk,
+    # seconds after the link is made, on the desk's computer, without a word.
     TeamProfile(
         slug="atencion-premium",
         name="Atención Premium",
-        share=0.22,
+        share=0.20,
         touchpoint_type="ticket_closed",
         agents=("raul.t", "sonia.b", "marcos.f", "elena.c", "ivan.d"),
         response_rate=0.26,
         manual_share=0.30,
-        manual_quick_share=0.7,
-        gamed_share=0.6,
-        manual_gamed_share=0.9,
-        good=(0.28, 0.28),
-        bad=(0.44, 0.44),
+        manual_quick_share=0.8,
+        gamed_share=0.15,
+        manual_gamed_share=0.95,
+        # What the customers went through is ordinary: only the scores are not.
+        good=(0.56, 0.56),
+        bad=(0.16, 0.16),
     ),
     # The improving team: deliveries went badly six months ago and have been fixed since.
     TeamProfile(
         slug="logistica",
         name="Logística",
-        share=0.26,
+        share=0.24,
         touchpoint_type="order_delivered",
         agents=("pedro.a", "rocio.n", "hector.m", "laura.q", "oscar.e"),
         response_rate=0.28,
@@ -92,14 +98,14 @@ TEAMS: tuple[TeamProfile, ...] = (
         manual_quick_share=0.05,
         gamed_share=0.0,
         manual_gamed_share=0.0,
-        good=(0.15, 0.72),
-        bad=(0.55, 0.06),
+        good=(0.10, 0.80),
+        bad=(0.60, 0.05),
     ),
     # The small team: too few answers for any firm conclusion.
     TeamProfile(
         slug="onboarding",
         name="Onboarding",
-        share=0.07,
+        share=0.04,
         touchpoint_type="onboarding_call",
         agents=("beatriz.k", "tomas.h"),
         response_rate=0.35,
@@ -109,6 +115,22 @@ TEAMS: tuple[TeamProfile, ...] = (
         manual_gamed_share=0.0,
         good=(0.62, 0.62),
         bad=(0.1, 0.1),
+    ),
+    # The mismatch team: polite customers give 9s and 10s, then write how the bill went wrong.
+    TeamProfile(
+        slug="facturacion",
+        name="Facturación",
+        share=0.20,
+        touchpoint_type="ticket_closed",
+        agents=("alba.r", "mario.g", "silvia.o"),
+        response_rate=0.28,
+        manual_share=0.02,
+        manual_quick_share=0.05,
+        gamed_share=0.0,
+        manual_gamed_share=0.0,
+        good=(0.25, 0.25),
+        bad=(0.50, 0.50),
+        lenient_share=0.9,
     ),
 )
 SUPPORT_TEAMS = (0, 1)
@@ -142,6 +164,11 @@ ENGLISH_LAST = (
     "Nelson", "Hill", "Campbell", "Mitchell", "Roberts", "Carter", "Phillips", "Evans",
     "Turner", "Collins", "Murphy", "Cooper",
 )  # fmt: skip
+#: The one browser on the coerced team's desks: every answer given there shares it.
+DESK_BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/118.0.0.0 Safari/537.36"
+)
 TIMEZONES = {
     "ES": (("Europe/Madrid", 85), ("Atlantic/Canary", 15)),
     "LA": (
@@ -162,7 +189,7 @@ TIMEZONES = {
     ),
 }
 SEGMENTS = ("smb", "mid_market", "enterprise")
-SEGMENT_WEIGHTS = ((55, 30, 15), (15, 45, 40), (65, 25, 10), (50, 35, 15))
+SEGMENT_WEIGHTS = ((55, 30, 15), (15, 45, 40), (65, 25, 10), (50, 35, 15), (40, 40, 20))
 STAGES = ("trial", "new", "established", "at_risk")
 STAGE_WEIGHTS = (6, 20, 60, 14)
 BROWSERS = (

@@ -34,6 +34,8 @@ from survey.distribution.models import (
 from survey.distribution.rules import RuleChanges, update_survey_rules
 from survey.distribution.services import issue_invitation, survey_link
 from survey.extensions import db
+from survey.insights.rebuild import rebuild
+from survey.insights.rollups import InsightSettings
 from survey.mail.rendering import invitation_message_id
 from survey.responding.models import Answer, Response
 from survey.surveys.models import Survey
@@ -150,8 +152,18 @@ def load_demo(seed: int, contacts: int, today: date, *, force: bool = False) -> 
     except Exception:
         db.session.rollback()
         raise
+    # Sentiment, themes and rollups come from the real pipeline, as `survey insights rebuild`
+    # computes them: the demo never writes an enrichment or a rollup itself.
+    report = rebuild(InsightSettings.from_config(current_app.config))
     admin_created = _ensure_admin()
-    log.info("loaded demo data: seed %s, %s contacts, day %s", seed, contacts, today)
+    log.info(
+        "loaded demo data: seed %s, %s contacts, day %s; %s answers enriched, %s days rolled up",
+        seed,
+        contacts,
+        today,
+        report.enriched,
+        report.days,
+    )
     return _summarise(plan, links, admin_created)
 
 
