@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
 from survey.auth.policies import DASHBOARD_ROLES, role_required
 from survey.dashboards.blueprint import bp
 from survey.dashboards.common import filter_error_page, page_context, request_filter
+from survey.dashboards.glance import team_glance
 from survey.dashboards.present import driver_rows, trend_view
 from survey.insights import queries
 from survey.insights.comments import CommentQuery, comments
@@ -32,6 +34,7 @@ def overview() -> ResponseReturnValue:
     drivers = driver_rows([(v.report, v.drivers.ranked) for v in reports if v.drivers])
     settings = InsightSettings.from_config(current_app.config)
     attention = comments(f, settings, CommentQuery(sentiment="negative", limit=ATTENTION_COMMENTS))
+    organisation, glances = team_glance(f, settings)
     return render_template(
         "dashboards/overview.html",
         overview=data,
@@ -39,5 +42,8 @@ def overview() -> ResponseReturnValue:
         dragging=[row for row in drivers if row.driver.impact < 0][:TOP_DRIVERS],
         lifting=[row for row in drivers if row.driver.impact > 0][:TOP_DRIVERS],
         attention=attention.comments,
+        organisation=organisation,
+        glances=glances,
+        locale=str(get_locale()),
         **page_context(f),
     )
