@@ -43,7 +43,10 @@ def previous_page(
 
     newer = (
         _base(f, settings, query, columns)
-        .where(or_(started > moment, and_(started == moment, answer >= answer_id)))
+        # The plain bound lets the index walk start at the cursor.
+        .where(
+            started >= moment, or_(started > moment, and_(started == moment, answer >= answer_id))
+        )
         .order_by(started.asc(), answer.asc())
         .limit(query.limit + 1)
     )
