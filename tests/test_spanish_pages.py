@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from analysis.trend import nps_trend
 from survey.dashboards.present import trend_view
+from tests.admin.test_admin_import import csv_bytes, upload
 from tests.helpers import AuthActions, csrf_token, make_user
 
 
@@ -68,3 +70,21 @@ def test_the_weekly_trend_names_its_weeks_in_the_page_language(app: Flask) -> No
         assert len(axis["ticktext"]) <= 8
         nps_line = next(trace for trace in figure["data"] if trace.get("name") == "NPS")
         assert any(september in label for label in nps_line["text"])
+
+
+def test_the_import_report_names_skip_reasons_in_spanish(
+    app: Flask, client: FlaskClient, auth: AuthActions, default_survey: int
+) -> None:
+    make_user(app, "admin@example.com", "admin")
+    auth.login("admin@example.com")
+    client.post(
+        "/dashboard/language",
+        data={"locale": "es", "next": "/", "csrf_token": csrf_token(client.get("/").text)},
+    )
+    # The same customer twice: the second touchpoint gets no second invitation.
+    when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    rows = [f"w-{n};ticket_closed;{when};Soporte;same@example.com;web\n" for n in (1, 2)]
+    report = html.unescape(upload(client, csv_bytes(*rows)).text)
+    skipped = re.findall(r"Omitidas: ([^<]+)</th>", report)
+    assert skipped, report
+    assert set(skipped) <= {"Ya invitado", "Consultado hace poco (periodo de descanso)"}
