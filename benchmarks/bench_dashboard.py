@@ -1,7 +1,8 @@
 """Dashboard server time from rollups, beside the bare GROUP BY over raw rows in the same run.
 
 For each size (responses; BENCH_DASHBOARD_SIZES, default 100000 and 1000000 on PostgreSQL,
-100000 on SQLite, where at most 1,000,000 is allowed) a scratch database is migrated and
+100000 on SQLite, where at most 1,000,000 is allowed; add 10000000 on PostgreSQL for the
+scaling figure) a scratch database is migrated and
 loaded in bulk (COPY on PostgreSQL, executemany on SQLite): teams, contacts, one sent
 invitation and one completed response per size unit over 365 days, NPS for each, CES and
 "heard" for most, and a free-text answer with its enrichment for 2 %. The rollups are then
@@ -12,7 +13,9 @@ several runs, with a warm cache:
   same year's answers over response x answer x question (target: at most 0.2 x, ratio >= 5);
 * the teams table (``queries.team_table``) against the same GROUP BY by team (target >= 5);
 * the comments page (``comments.comments``, a full-text search and a filter), against a
-  100 ms budget (the issue's target; a budget, not a measured ceiling).
+  100 ms budget (the issue's target; a budget, not a measured ceiling);
+* when 1,000,000 and 10,000,000 both ran on PostgreSQL, the overview at 10 M against its own
+  1 M time (target: at most 1.5 x, ratio >= 0.67).
 
 PostgreSQL comes from BENCH_DATABASE_URL or TEST_DATABASE_URL (a server URL; a scratch
 database is created and dropped); without either only SQLite runs.
@@ -48,6 +51,8 @@ TEXTS = (
 
 
 def _sizes(backend: str) -> list[int]:
+    # Recounting a year of rollups on SQLite takes minutes per 100,000 responses: 1,000,000
+    # is allowed there but asked for explicitly.
     default = "100000,1000000" if backend == "postgresql" else "100000"
     raw = os.environ.get("BENCH_DASHBOARD_SIZES", default)
     sizes = [int(value) for value in raw.split(",") if value.strip()]
@@ -290,6 +295,12 @@ def measure(url: str, backend: str, size: int) -> list[Figure]:
         )
         db.session.remove()
         db.engine.dispose()
+    print(
+        f"  {label}: overview {overview:.1f} ms (GROUP BY {bare:.1f} ms), teams {teams:.1f} ms "
+        f"(GROUP BY {bare_teams:.1f} ms), comments ?q= {search:.1f} ms, 2 filters "
+        f"{filtered:.1f} ms",
+        flush=True,
+    )
     return [
         Figure(
             f"overview, {label}",
@@ -345,4 +356,26 @@ def run() -> list[Figure]:
                 print("  PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL")
                 break
             figures.extend(measure(url, "postgresql", size))
-    return figures
+    return figures + _scaling(figures)
+
+
+def _scaling(figures: list[Figure]) -> list[Figure]:
+    """Return the overview at 10 M beside its own 1 M time, when both were measured."""
+    overview = {
+        figure.name: figure.heard for figure in figures if figure.name.startswith("overview, ")
+    }
+    small = overview.get("overview, 1,000,000 responses (postgresql)")
+    large = overview.get("overview, 10,000,000 responses (postgresql)")
+    if small is None or large is None:
+        return []
+    return [
+        Figure(
+            "overview at 10 M beside 1 M (postgresql)",
+            "ms",
+            large,
+            small,
+            "the same overview at 1,000,000",
+            higher_is_better=False,
+            target=1 / 1.5,
+        )
+    ]
