@@ -44,7 +44,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_name(name, type_, parent_names):
-    """Leave SQLite's FTS5 search tables (made by migration 0008, not models) out of autogenerate."""
+    """Leave SQLite's FTS5 search tables (made by migration 0008) out of autogenerate."""
     from survey.insights.search import is_search_table
 
     return not (type_ == "table" and is_search_table(name))
