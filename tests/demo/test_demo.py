@@ -347,11 +347,13 @@ def _check_gaming_signals() -> None:
     assert share["soporte-general"] < 0.05
     # The effort the coerced team's customers report is ordinary: only their 10s are not.
     ces = {
-        slug: db.session.scalar(
-            select(func.avg(Answer.number_value))
-            .join(Response, Response.id == Answer.response_id)
-            .join(Question, and_(Question.id == Answer.question_id, Question.key == "ces"))
-            .where(_team(slug))
+        slug: float(
+            db.session.scalar(
+                select(func.avg(Answer.number_value))
+                .join(Response, Response.id == Answer.response_id)
+                .join(Question, and_(Question.id == Answer.question_id, Question.key == "ces"))
+                .where(_team(slug))
+            )
         )
         for slug in ("atencion-premium", "soporte-general", "facturacion")
     }
