@@ -28,14 +28,12 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Figure
+from benchmarks.common import Figure, postgres_database
 
 RUNS = 5
 SQLITE_MAX = 1_000_000
@@ -57,28 +55,6 @@ def _sizes(backend: str) -> list[int]:
     raw = os.environ.get("BENCH_DASHBOARD_SIZES", default)
     sizes = [int(value) for value in raw.split(",") if value.strip()]
     return [size for size in sizes if backend == "postgresql" or size <= SQLITE_MAX]
-
-
-@contextmanager
-def _postgres() -> Iterator[str | None]:
-    server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield None
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = server.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"heard_bench_dash_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def _rows(size: int, survey_id: int, questions: dict[str, int]) -> dict[str, list[tuple[Any, ...]]]:
@@ -351,7 +327,7 @@ def run() -> list[Figure]:
             figures.extend(measure(f"sqlite:///{path}", "sqlite", size))
             path.unlink(missing_ok=True)
     for size in _sizes("postgresql"):
-        with _postgres() as url:
+        with postgres_database("heard_bench_dash") as url:
             if url is None:
                 print("  PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL")
                 break

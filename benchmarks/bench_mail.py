@@ -18,13 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.common import Figure
+from benchmarks.common import Figure, postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = str(Path(sys.executable).with_name("survey"))
@@ -51,29 +50,6 @@ def smtp_sink() -> Iterator[int]:
         sink.stdin.close()
         sink.wait(timeout=30)
         sink.stdout.close()
-
-
-@contextmanager
-def postgres_database() -> Iterator[str | None]:
-    """Create a scratch PostgreSQL database when a server is configured."""
-    server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield None
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = server.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"heard_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def _app(url: str, instance: Path):  # type: ignore[no-untyped-def]

@@ -22,8 +22,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_mail import SURVEY, postgres_database, smtp_sink
-from benchmarks.common import Figure
+from benchmarks.bench_mail import SURVEY, smtp_sink
+from benchmarks.common import Figure, postgres_database
 
 HISTORY = 1_000_000
 FIRST_SENDS = 1000
