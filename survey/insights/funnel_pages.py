@@ -16,13 +16,14 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from analysis import nps
 from survey.contacts.models import Contact, Team
 from survey.distribution.models import Invitation, InvitationStatus, Touchpoint
 from survey.extensions import db
+from survey.insights.conditions import raw_conditions
 from survey.insights.filters import DashboardFilter
 from survey.insights.rollups import InsightSettings
 from survey.responding.models import Answer, Response
@@ -159,22 +160,15 @@ def _first_invitation(survey_id: int | None) -> Any:
 
 
 def _conditions(f: DashboardFilter, settings: InsightSettings) -> list[Any]:
-    start = settings.bounds(f.date_from)[0]
-    end = settings.bounds(f.date_to)[1]
-    conditions: list[Any] = [Touchpoint.occurred_at >= start, Touchpoint.occurred_at < end]
-    if f.team_ids is not None:
-        conditions.append(Touchpoint.team_id.in_(sorted(f.team_ids)) if f.team_ids else false())
-    if f.survey_id is not None:
-        conditions.append(Invitation.survey_id == f.survey_id)
-    for column, value in (
-        (Touchpoint.type, f.touchpoint_type),
-        (Contact.segment, f.segment),
-        (Contact.lifecycle_stage, f.lifecycle_stage),
-        (Invitation.locale, f.language),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    return conditions
+    # Touchpoints are the funnel's population: their day and team decide, not the invitation's.
+    return raw_conditions(
+        f,
+        settings,
+        moment=Touchpoint.occurred_at,
+        survey=Invitation.survey_id,
+        team=Touchpoint.team_id,
+        language=Invitation.locale,
+    )
 
 
 def _grouped_statement(f: DashboardFilter, settings: InsightSettings) -> Any:

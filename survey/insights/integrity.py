@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, false, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, or_, select
 
 from analysis import integrity
 from analysis.integrity import FAST_ANSWER_SECONDS, IntegritySignal, ScoreShift, TeamActivity
 from survey.contacts.models import Contact, Team
 from survey.distribution.models import Invitation, InvitationOrigin, Touchpoint
 from survey.extensions import db
+from survey.insights.conditions import raw_conditions
 from survey.insights.enrichment import nps_scores
 from survey.insights.filters import DashboardFilter
 from survey.insights.queries import team_table
@@ -50,21 +51,14 @@ def _delivered() -> Any:
 
 
 def _filter_conditions(f: DashboardFilter, settings: InsightSettings) -> list[Any]:
-    start, end = settings.bounds(f.date_from)[0], settings.bounds(f.date_to)[1]
-    conditions: list[Any] = [_delivered() >= start, _delivered() < end]
-    if f.survey_id is not None:
-        conditions.append(Invitation.survey_id == f.survey_id)
-    if f.team_ids is not None:
-        conditions.append(Invitation.team_id.in_(sorted(f.team_ids)) if f.team_ids else false())
-    for column, value in (
-        (Touchpoint.type, f.touchpoint_type),
-        (Contact.segment, f.segment),
-        (Contact.lifecycle_stage, f.lifecycle_stage),
-        (Invitation.locale, f.language),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    return conditions
+    return raw_conditions(
+        f,
+        settings,
+        moment=_delivered(),
+        survey=Invitation.survey_id,
+        team=Invitation.team_id,
+        language=Invitation.locale,
+    )
 
 
 def team_activity(f: DashboardFilter, settings: InsightSettings) -> list[TeamActivityRow]:
