@@ -2,7 +2,7 @@
 
 The customers' words reach the template as plain segments: a theme phrase is a segment
 marked for ``<mark>``, and autoescaping writes every segment as text, so no answer can
-write markup (never ``|safe`` on customers' words).
+write markup (no template filter ever marks customers' words as safe).
 """
 
 from __future__ import annotations

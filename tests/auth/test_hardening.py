@@ -28,7 +28,7 @@ def poll(condition, deadline_seconds: float = 30.0) -> bool:  # type: ignore[no-
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.1)
+        time.sleep(0.05)
     return False
 
 
