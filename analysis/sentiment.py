@@ -125,8 +125,9 @@ THRESHOLDS: Final[dict[tuple[str, int], Thresholds]] = {
     ("es", 0): Thresholds(-0.15, 0.06, -0.25, 0.30),
     ("es", 1): Thresholds(0.015, 0.485, -0.19, 0.485),
     # Shared by the hotel reviews (3 classes) and the long SFU reviews: the cuts keep both
-    # within the caps and favour the SFU reviews, the weaker of the two.
-    ("es", 2): Thresholds(-0.04, 0.20, -0.19, 0.34),
+    # within the caps and favour the SFU reviews, the weaker of the two; -0.05, not the best
+    # -0.04, which left the SFU positives exactly at the 10 % cap.
+    ("es", 2): Thresholds(-0.05, 0.20, -0.19, 0.34),
 }
 
 
