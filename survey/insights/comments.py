@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -24,7 +24,8 @@ from survey.distribution.models import Invitation, Touchpoint
 from survey.extensions import db
 from survey.insights.enrichment import nps_score_of
 from survey.insights.filters import DashboardFilter, FilterError
-from survey.insights.models import AnswerEnrichment, AnswerPhrase
+from survey.insights.models import AnswerEnrichment, AnswerPhrase, DailyRollup
+from survey.insights.queries import rollup_conditions
 from survey.insights.rollups import InsightSettings, counted_response
 from survey.insights.search import SEARCH_TABLE
 from survey.responding.models import Answer, Response
@@ -256,6 +257,61 @@ def _extra_conditions(query: CommentQuery, score: Any) -> list[Any]:
     return conditions
 
 
+def _rollup_counts(query: CommentQuery) -> list[Any]:
+    """Return, per comment filter, the condition "a rollup row may hold a matching answer"."""
+    r = DailyRollup
+    scored = r.text_promoters + r.text_passives + r.text_detractors
+    conditions: list[Any] = [r.texts > 0]
+    if query.sentiment is not None:
+        negative = query.sentiment == "negative"
+        conditions.append(r.negatives > 0 if negative else r.texts > r.negatives)
+    if query.mismatch is not None:
+        conditions.append(r.mismatches > 0 if query.mismatch else r.texts > r.mismatches)
+    if query.intent is not None:
+        conditions.append(getattr(r, query.intent) > 0)
+    bands = {
+        ScoreBand.DETRACTOR: r.text_detractors > 0,
+        ScoreBand.PASSIVE: r.text_passives > 0,
+        ScoreBand.PROMOTER: r.text_promoters > 0,
+        ScoreBand.NONE: r.texts > scored,
+    }
+    if query.score_band is not None:
+        conditions.append(bands[query.score_band])
+    return conditions
+
+
+def rollup_span(f: DashboardFilter, query: CommentQuery) -> tuple[date, date] | None:
+    """Return the first and last local day a comment under the filters may be on (None: none).
+
+    A filter matching nothing (or little) would otherwise walk every answer of the period
+    looking for it (26 s at 1 M for "no score"). The rollups hold, per day and dimensions, the
+    enriched texts and each filter's count, recounted by the worker with the enrichment, so
+    an answer that matches lies on a day whose row has every asked count above zero. Each end is
+    one walk of the day index that stops at the first such row.
+    """
+    where = [*rollup_conditions(DailyRollup, f), *_rollup_counts(query)]
+    newest = select(DailyRollup.day).where(*where).order_by(DailyRollup.day.desc()).limit(1)
+    oldest = select(DailyRollup.day).where(*where).order_by(DailyRollup.day.asc()).limit(1)
+    first, last = db.session.execute(
+        select(oldest.scalar_subquery(), newest.scalar_subquery())
+    ).one()
+    if first is None or last is None:
+        return None
+    return first, last
+
+
+def _span_conditions(
+    f: DashboardFilter, settings: InsightSettings, query: CommentQuery
+) -> list[Any]:
+    span = rollup_span(f, query)
+    if span is None:
+        return [false()]
+    return [
+        AnswerEnrichment.started_at >= settings.bounds(span[0])[0],
+        AnswerEnrichment.started_at < settings.bounds(span[1])[1],
+    ]
+
+
 def _base(
     f: DashboardFilter,
     settings: InsightSettings,
@@ -273,7 +329,11 @@ def _base(
         .join(Contact, Contact.id == Invitation.contact_id)
         .outerjoin(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
         .outerjoin(Team, Team.id == Response.team_id)
-        .where(*comment_conditions(f, settings), *_extra_conditions(query, score))
+        .where(
+            *comment_conditions(f, settings),
+            *_span_conditions(f, settings, query),
+            *_extra_conditions(query, score),
+        )
     )
 
 
