@@ -94,6 +94,7 @@ def test_search_and_pages_keep_the_filter(app: Flask, new_context: Any, server_u
     page.get_by_role("link", name="Newer").click()
     assert _listed(page) == first
     # Search a word of the newest comment, by keyboard.
+    newest = first[0]
     word = max(page.locator("li[data-answer] blockquote").first.inner_text().split(), key=len)
     word = "".join(ch for ch in word if ch.isalnum())
     page.fill("#comments-q", word)
@@ -103,8 +104,9 @@ def test_search_and_pages_keep_the_filter(app: Flask, new_context: Any, server_u
     found = _listed(page)
     assert found
     assert found == _expected(app, page.url)
-    for text in page.locator("li[data-answer] blockquote").all_inner_texts():
-        assert word.lower() in text.lower()
+    # The comment the word came from is found. Others may match another form of the word:
+    # PostgreSQL's Spanish search stems ("gestionaron" finds "gestiona"), SQLite's does not.
+    assert newest in found
 
 
 @pytest.mark.usefixtures("demo")
