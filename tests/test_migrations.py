@@ -30,8 +30,8 @@ def test_models_and_migrations_agree(app: Flask) -> None:
                 "compare_type": True,
                 "render_as_batch": True,
                 # SQLite's FTS5 search tables come from migration 0008, not from models.
-                "include_name": lambda name, type_, _parents: not (
-                    type_ == "table" and is_search_table(name)
+                "include_name": lambda name, type_, _parents: (
+                    not (type_ == "table" and is_search_table(name))
                 ),
             },
         )
