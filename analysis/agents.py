@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from analysis import nps
 from analysis.intervals import check_confidence, check_count, z_for
-from analysis.nps import NpsCounts, NpsSummary
+from analysis.nps import CountsRow, NpsCounts, NpsSummary
 from analysis.types import Interval, Message
 
 #: Answers an agent needs before appearing on a leaderboard.
@@ -55,21 +55,13 @@ NOT_ENOUGH_DATA = Message(
 
 
 @dataclass(frozen=True, slots=True)
-class AgentCounts:
+class AgentCounts(CountsRow):
     """One agent's promoters, passives and detractors: a row of ``GROUP BY agent``."""
 
     agent: str
     promoters: int
     passives: int
     detractors: int
-
-    def __post_init__(self) -> None:
-        NpsCounts(self.promoters, self.passives, self.detractors)  # raises on invalid counts
-
-    @property
-    def counts(self) -> NpsCounts:
-        """The agent's counts as ``NpsCounts``."""
-        return NpsCounts(self.promoters, self.passives, self.detractors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,27 @@ class NpsCounts:
         )
 
 
+class CountsRow:
+    """Mixin for a frozen dataclass holding one ``GROUP BY`` row's NPS category counts.
+
+    The row keeps its own key (a period, an agent) first; this adds the validation and the
+    ``counts`` view that every such row needs, so each row type states only its key.
+    """
+
+    __slots__ = ()
+    promoters: int
+    passives: int
+    detractors: int
+
+    def __post_init__(self) -> None:
+        self.counts  # noqa: B018 - building NpsCounts raises on invalid counts
+
+    @property
+    def counts(self) -> NpsCounts:
+        """The row's counts as ``NpsCounts``."""
+        return NpsCounts(self.promoters, self.passives, self.detractors)
+
+
 @dataclass(frozen=True, slots=True)
 class NpsSummary:
     """An NPS (-100..100) with its interval in NPS points."""

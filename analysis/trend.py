@@ -48,7 +48,7 @@ from enum import StrEnum
 
 from analysis import nps
 from analysis.intervals import check_confidence, check_count
-from analysis.nps import NpsCategory, NpsCounts, NpsDifference, NpsSummary
+from analysis.nps import CountsRow, NpsCategory, NpsCounts, NpsDifference, NpsSummary
 
 #: Flag a slide when the downward CUSUM sum reaches this many standard errors.
 DROP_THRESHOLD = 2.6
@@ -80,21 +80,13 @@ class PeriodUnit(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodCounts:
+class PeriodCounts(CountsRow):
     """One row of the app's ``GROUP BY period`` query."""
 
     period_start: date
     promoters: int
     passives: int
     detractors: int
-
-    def __post_init__(self) -> None:
-        NpsCounts(self.promoters, self.passives, self.detractors)  # raises on invalid counts
-
-    @property
-    def counts(self) -> NpsCounts:
-        """The period's counts as ``NpsCounts``."""
-        return NpsCounts(self.promoters, self.passives, self.detractors)
 
 
 @dataclass(frozen=True, slots=True)
